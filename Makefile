@@ -1,0 +1,89 @@
+# vfbuf - diagnose and exercise the VFIO PCI dma-buf uAPI
+#
+#   make            build ./vfbuf
+#   make check      install missing packages (root) or say which, build, run
+#                   the host suite, then the guest suite in the QEMU rig
+#   make asan       the host suite under ASan+UBSan (same as check-host SANITIZE=1)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libpci smartcols
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CFLAGS ?= -O2 -g
+WFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+CPPFLAGS += -D_GNU_SOURCE -DVFBUF_VERSION='"$(VERSION)"' -Isrc
+
+ifeq ($(SANITIZE),1)
+BUILD := build/asan
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD := build/default
+endif
+
+SRCS := $(sort $(wildcard src/*.c))
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+BIN := $(BUILD)/vfbuf
+
+.PHONY: all vfbuf deps check check-host asan install uninstall clean lint-man
+
+all: vfbuf
+
+# ./vfbuf is always the default build; the sanitizer build lives in build/asan
+vfbuf: $(BIN)
+ifneq ($(SANITIZE),1)
+	@ln -sf $(BIN) vfbuf
+endif
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $$($(PKG_CONFIG) --libs $(PKGS))
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile | $(BUILD)/.deps-ok
+	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $$($(PKG_CONFIG) --cflags $(PKGS)) -c -o $@ $<
+
+# Make sure the libraries are there before the first compile: install them
+# (root) or say exactly how.
+$(BUILD)/.deps-ok:
+	@scripts/deps build
+	@mkdir -p $(BUILD) && touch $@
+
+deps:
+	@scripts/deps build test vm
+
+# ---- tests ----
+BATS ?= bats
+export VFBUF = $(CURDIR)/$(BIN)
+
+check-host: vfbuf
+	@scripts/deps test
+	$(BATS) tests/bats
+
+asan:
+	$(MAKE) check-host SANITIZE=1
+
+check: deps check-host check-vm
+
+lint-man:
+	mandoc -Tlint -W warning man/vfbuf.1
+
+-include tests/vm/vm.mk
+
+# ---- install ----
+install: vfbuf
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/vfbuf
+	install -m 644 man/vfbuf.1 $(DESTDIR)$(MANDIR)/man1/vfbuf.1
+	install -m 644 completions/vfbuf.bash $(DESTDIR)$(COMPLETIONSDIR)/vfbuf
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vfbuf $(DESTDIR)$(MANDIR)/man1/vfbuf.1 $(DESTDIR)$(COMPLETIONSDIR)/vfbuf
+
+clean:
+	rm -rf build vfbuf

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * args.c - shared option groups and argp glue for the command files.
+ *
+ * argp reports its own usage errors as "PROG: message" followed by a
+ * "Try ..." line.  Its error stream is replaced here by one that rewrites
+ * them into vfbuf's "vfbuf: CMD: message" form (or a JSON error), so every
+ * usage error looks the same, whoever found it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "parse.h"
+
+struct vf_select vf_sel;
+
+/* ---- argp error stream ---- */
+
+struct errcookie {
+	char line[1024];
+	size_t len;
+	int lines;
+};
+
+static FILE *real_stderr;
+
+/* argp and getopt write "PROG: message" and then a "Try ..." line. */
+static void usage_line(struct errcookie *c)
+{
+	const char *msg = c->line, *colon = strstr(c->line, ": ");
+	const char *cmd = vf.cmd ? vf.cmd : "";
+	char hint[96];
+	FILE *saved = stderr;
+
+	if (++c->lines > 1)
+		return; /* argp's "Try `...' for more information." */
+	if (colon)
+		msg = colon + 2;
+	snprintf(hint, sizeof(hint), "try 'vfbuf%s%s --help'", *cmd ? " " : "", cmd);
+	stderr = real_stderr;
+	vf_error(VF_EXIT_USAGE, hint, NULL, "%s", msg);
+	fflush(stderr);
+	stderr = saved;
+}
+
+static ssize_t err_write(void *cookie, const char *buf, size_t size)
+{
+	struct errcookie *c = cookie;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (buf[i] == '\n') {
+			c->line[c->len] = '\0';
+			usage_line(c);
+			c->len = 0;
+		} else if (c->len + 1 < sizeof(c->line)) {
+			c->line[c->len++] = buf[i];
+		}
+	}
+	return (ssize_t)size;
+}
+
+static FILE *usage_stream(void)
+{
+	static struct errcookie cookie;
+	static FILE *f;
+	cookie_io_functions_t io = { .write = err_write };
+
+	if (!f) {
+		f = fopencookie(&cookie, "w", io);
+		if (f)
+			setvbuf(f, NULL, _IONBF, 0);
+	}
+	return f ? f : real_stderr;
+}
+
+void vf_usage_error(const struct argp_state *state, const char *fmt, ...)
+{
+	char msg[512], hint[96];
+	va_list ap;
+
+	(void)state;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(hint, sizeof(hint), "try 'vfbuf%s%s --help'", vf.cmd ? " " : "", vf.cmd ? vf.cmd : "");
+	if (real_stderr)
+		stderr = real_stderr;
+	vf_error(VF_EXIT_USAGE, hint, NULL, "%s", msg);
+	exit(VF_EXIT_USAGE);
+}
+
+unsigned long long vf_arg_u64(const struct argp_state *state, const char *opt, const char *arg)
+{
+	uint64_t v;
+	int r = vf_parse_u64(arg, &v);
+
+	if (r == -ERANGE)
+		vf_usage_error(state, "%s '%s': does not fit in 64 bits", opt, arg);
+	if (r)
+		vf_usage_error(state, "%s '%s': not a number (decimal, 0x hex, K/M/G/T suffix)", opt, arg);
+	return v;
+}
+
+void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags,
+		   void *input)
+{
+	/* getopt prints its complaints to stderr itself: route them (and
+	 * argp's) through the rewriting stream while parsing */
+	real_stderr = stderr;
+	argp_err_exit_status = VF_EXIT_USAGE;
+	stderr = usage_stream();
+	argp_parse(argp, argc, argv, flags, NULL, input);
+	stderr = real_stderr;
+}
+
+/* ---- global options ---- */
+
+enum { OPT_SYSROOT = 0x1000 };
+
+static const struct argp_option global_opts[] = {
+	{ "json", 'J', NULL, 0, "Machine output (JSON), errors too", -1 },
+	{ "quiet", 'q', NULL, 0, "Print no warnings or notes", -1 },
+	{ "verbose", 'v', NULL, 0, "Say more (repeatable)", -1 },
+	{ "sysroot", OPT_SYSROOT, "DIR", 0, "Read sysfs, procfs and /dev under DIR", -1 },
+	{ 0 }
+};
+
+static error_t global_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->err_stream = usage_stream();
+		return 0;
+	case 'J':
+		vf.json = true;
+		return 0;
+	case 'q':
+		vf.quiet = true;
+		return 0;
+	case 'v':
+		vf.verbose++;
+		return 0;
+	case OPT_SYSROOT: {
+		size_t n = strlen(arg);
+
+		while (n > 1 && arg[n - 1] == '/')
+			arg[--n] = '\0';
+		vf.sysroot = strcmp(arg, "/") ? arg : "";
+		return 0;
+	}
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp vf_global_argp = { global_opts, global_parse, NULL, NULL, NULL, NULL, NULL };
+
+/* ---- table options ---- */
+
+static const struct argp_option table_opts[] = {
+	{ "output", 'o', "COLUMNS", 0, "Columns to show (comma list; +LIST adds to the defaults)", -2 },
+	{ "noheadings", 'n', NULL, 0, "Do not print a header line", -2 },
+	{ "raw", 'r', NULL, 0, "Raw output: no alignment, one space between columns", -2 },
+	{ 0 }
+};
+
+static error_t table_parse(int key, char *arg, struct argp_state *state)
+{
+	(void)state;
+	switch (key) {
+	case 'o':
+		vf_topts.columns = arg;
+		return 0;
+	case 'n':
+		vf_topts.noheadings = true;
+		return 0;
+	case 'r':
+		vf_topts.raw = true;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp vf_table_argp = { table_opts, table_parse, NULL, NULL, NULL, NULL, NULL };
+
+/* ---- device selection ---- */
+
+static const struct argp_option select_opts[] = {
+	{ "slot", 's', "[[[[DOM]:]BUS]:][SLOT][.[FUNC]]", 0, "Select devices by PCI address (as lspci -s)", -3 },
+	{ "device", 'd', "[VENDOR]:[DEVICE]", 0, "Select devices by ID (as lspci -d)", -3 },
+	{ 0 }
+};
+
+static error_t select_parse(int key, char *arg, struct argp_state *state)
+{
+	struct vf_select one = { 0 };
+	const char *e;
+
+	switch (key) {
+	case 's':
+	case 'd':
+		if (key == 's')
+			one.slot = arg;
+		else
+			one.id = arg;
+		if ((e = vf_select_check(&one)))
+			vf_usage_error(state, "-%c '%s': %s", key, arg, e);
+		if (key == 's')
+			vf_sel.slot = arg;
+		else
+			vf_sel.id = arg;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp vf_select_argp = { select_opts, select_parse, NULL, NULL, NULL, NULL, NULL };

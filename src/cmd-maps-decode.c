@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-maps-decode.c - vfbuf maps-decode: read /proc/PID/maps lines and say
+ * which PCI device and BAR each VFIO or dma-buf mapping is.
+ *
+ * Streams its input: a line that does not decode costs no memory.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "parse.h"
+#include "procfs.h"
+
+static struct {
+	bool all, everything;
+	const char *file;
+	char **pids;
+	int npids;
+} opt;
+
+enum {
+	COL_PID, COL_START, COL_END, COL_SIZE, COL_PERMS, COL_OFFSET, COL_KIND, COL_DEVICE,
+	COL_VFIO, COL_BAR, COL_BAROFF, COL_NAME, COL_INODE, COL_LINE,
+};
+static const struct vf_colinfo cols[] = {
+	[COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "process (empty when reading a file)" },
+	[COL_START] = { "START", 12, 0, VF_COL_STR, "first address" },
+	[COL_END] = { "END", 12, 0, VF_COL_STR, "address after the last byte" },
+	[COL_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "length (bytes in JSON)" },
+	[COL_PERMS] = { "PERMS", 4, 0, VF_COL_STR, "rwxs/p" },
+	[COL_OFFSET] = { "OFFSET", 8, SCOLS_FL_RIGHT, VF_COL_STR, "the maps offset column" },
+	[COL_KIND] = { "KIND", 10, 0, VF_COL_STR,
+		       "dmabuf-bar (the series' BAR mapping), vfio-bar (classic), dmabuf, other" },
+	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device" },
+	[COL_VFIO] = { "VFIO", 6, 0, VF_COL_STR, "VFIO device name (vfioN)" },
+	[COL_BAR] = { "BAR", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "BAR index" },
+	[COL_BAROFF] = { "BAROFF", 8, SCOLS_FL_RIGHT, VF_COL_STR, "offset of the mapping in the BAR" },
+	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name or path" },
+	[COL_INODE] = { "INODE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "inode (dma-buf: fdinfo ino)" },
+	[COL_LINE] = { "LINE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "input line number" },
+};
+#define DEFAULTS "PID,START,END,SIZE,PERMS,KIND,DEVICE,VFIO,BAR,BAROFF,NAME"
+
+/* What one source (a process, a file) needs while decoding. */
+struct source {
+	const char *label; /* for warnings */
+	pid_t pid;         /* 0: unknown */
+	int vfio_devs;     /* its VFIO devices (up to 2); -1: not looked up yet */
+	struct vf_bdf devs[2];
+};
+
+static void cell_size(struct vf_table *t, size_t col, uint64_t v)
+{
+	char s[32];
+
+	if (vf.json) {
+		vf_cell_u64(t, col, v);
+		return;
+	}
+	vf_human_size(v, s, sizeof(s));
+	vf_cell_str(t, col, s);
+}
+
+/* The PCI device behind /dev/vfio/devices/vfioN, from sysfs. */
+static bool cdev_device(const char *vfio, struct vf_bdf *b)
+{
+	char p[PATH_MAX], link[PATH_MAX];
+
+	return !vf_path(p, sizeof(p), "/sys/class/vfio-dev/%s/device", vfio) &&
+	       vf_readlink(p, link, sizeof(link)) > 0 && !vf_bdf_from_syspath(link, b);
+}
+
+static void decode(struct vf_table *t, struct source *src, const struct vf_maps_line *m,
+		   unsigned long lineno)
+{
+	const char *kind = NULL;
+	struct vf_name_ref ref;
+	struct vf_bdf bdf;
+	bool has_bdf = false, has_bar = false, has_baroff = false;
+	unsigned int bar = 0;
+	char vfio[32] = "", bdfs[VF_BDF_LEN];
+	const char *name = m->path;
+	size_t name_len = m->path_len;
+
+	if (m->path_len >= 8 && !memcmp(m->path, "/dmabuf:", 8)) {
+		name += 8;
+		name_len -= 8;
+		switch (vf_decode_dmabuf_name(name, name_len, &ref)) {
+		case VF_NAME_SERIES:
+			kind = "dmabuf-bar";
+			has_bar = true;
+			bar = ref.has_bar ? ref.bar : (unsigned int)(m->offset >> VF_OFFSET_SHIFT);
+			has_baroff = true;
+			break;
+		case VF_NAME_VFBUF:
+			kind = "dmabuf";
+			has_bar = ref.has_bar;
+			bar = ref.bar;
+			break;
+		default:
+			kind = "dmabuf";
+		}
+		if (ref.has_bdf) {
+			bdf = ref.bdf;
+			has_bdf = true;
+		}
+		if (ref.has_vfio)
+			snprintf(vfio, sizeof(vfio), "%s", ref.vfio);
+	} else if (m->path_len == 24 && !memcmp(m->path, "anon_inode:[vfio-device]", 24)) {
+		kind = "vfio-bar";
+		if (src->pid && src->vfio_devs < 0)
+			src->vfio_devs = vf_proc_vfio_devices(src->pid, src->devs, 2);
+		/* the anon inode is shared: only a process with one device tells */
+		if (src->vfio_devs == 1) {
+			bdf = src->devs[0];
+			has_bdf = true;
+		}
+	} else if (m->path_len > 22 && m->path_len < 22 + 12 &&
+		   !memcmp(m->path, "/dev/vfio/devices/vfio", 22)) {
+		kind = "vfio-bar";
+		vf_strlcpy(vfio, sizeof(vfio), m->path + 18, m->path_len - 18);
+		has_bdf = cdev_device(vfio, &bdf);
+	}
+	if (kind && !strcmp(kind, "vfio-bar")) {
+		has_bar = true;
+		bar = (unsigned int)(m->offset >> VF_OFFSET_SHIFT);
+		has_baroff = true;
+	}
+	if (!kind) {
+		if (!opt.everything)
+			return;
+		kind = "other";
+	}
+
+	vf_table_row(t);
+	if (src->pid)
+		vf_cell(t, COL_PID, "%d", (int)src->pid);
+	vf_cell(t, COL_START, "%llx", (unsigned long long)m->start);
+	vf_cell(t, COL_END, "%llx", (unsigned long long)m->end);
+	cell_size(t, COL_SIZE, m->end - m->start);
+	vf_cell_str(t, COL_PERMS, m->perms);
+	vf_cell(t, COL_OFFSET, "%llx", (unsigned long long)m->offset);
+	vf_cell_str(t, COL_KIND, kind);
+	if (has_bdf) {
+		vf_format_bdf(&bdf, bdfs);
+		vf_cell_str(t, COL_DEVICE, bdfs);
+	}
+	vf_cell_str(t, COL_VFIO, *vfio ? vfio : NULL);
+	if (has_bar)
+		vf_cell(t, COL_BAR, "%u", bar);
+	if (has_baroff)
+		vf_cell_hex(t, COL_BAROFF, m->offset & VF_OFFSET_MASK);
+	if (name_len)
+		vf_cell(t, COL_NAME, "%.*s%s", (int)name_len, name, m->deleted ? " (deleted)" : "");
+	vf_cell_u64(t, COL_INODE, m->inode);
+	vf_cell_u64(t, COL_LINE, lineno);
+}
+
+static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long lineno = 0;
+
+	while ((len = getline(&line, &cap, f)) > 0) {
+		struct vf_maps_line m;
+		ssize_t i;
+
+		lineno++;
+		if (!vf_parse_maps_line(line, (size_t)len, &m)) {
+			decode(t, src, &m, lineno);
+			continue;
+		}
+		for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' ||
+					line[i] == '\r'); i++)
+			;
+		if (i < len) /* blank lines pass silently */
+			vf_warn("%s:%lu: not a maps line, skipped", src->label, lineno);
+	}
+	free(line);
+}
+
+/* One process.  Returns 0, or -errno when its maps cannot be read. */
+static int decode_pid(struct vf_table *t, pid_t pid)
+{
+	char label[32];
+	struct source src = { label, pid, -1, { { 0 } } };
+	FILE *f = vf_proc_maps_open(pid);
+
+	if (!f)
+		return -errno;
+	snprintf(label, sizeof(label), "pid %d", (int)pid);
+	decode_stream(t, &src, f);
+	fclose(f);
+	return 0;
+}
+
+static const struct argp_option options[] = {
+	{ "all", 'a', NULL, 0, "Every process", 0 },
+	{ "file", 'f', "FILE", 0, "Read maps lines from FILE ('-': standard input)", 0 },
+	{ "everything", 'e', NULL, 0, "Show the other mappings too", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	uint64_t v;
+
+	switch (key) {
+	case 'a': opt.all = true; return 0;
+	case 'f': opt.file = arg; return 0;
+	case 'e': opt.everything = true; return 0;
+	case ARGP_KEY_ARGS:
+		opt.pids = state->argv + state->next;
+		opt.npids = state->argc - state->next;
+		for (int i = 0; i < opt.npids; i++)
+			if (vf_parse_u64(opt.pids[i], &v) || v == 0 || v > INT_MAX ||
+			    strspn(opt.pids[i], "0123456789") != strlen(opt.pids[i]))
+				vf_usage_error(state, "'%s': not a process ID", opt.pids[i]);
+		return 0;
+	case ARGP_KEY_END:
+		if ((opt.all ? 1 : 0) + (opt.file ? 1 : 0) + (opt.npids ? 1 : 0) > 1)
+			vf_usage_error(state, "PID arguments, --all and --file exclude each other");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+}
+
+static const struct argp_child children[] = {
+	{ &vf_table_argp, 0, "Output:", 2 },
+	{ &vf_global_argp, 0, "Global options:", 3 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, "[PID...]",
+	"Decode /proc/PID/maps lines: which PCI device and BAR each VFIO or dma-buf "
+	"mapping is.  Reads standard input when given no PID, --all or --file.\v",
+	children, help_filter, NULL
+};
+
+static int run(int argc, char **argv)
+{
+	struct vf_table *t;
+	int r = 0, i;
+
+	vf_parse_args(&argp, argc, argv, 0, NULL);
+	t = vf_table_new("mappings", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+	if (!t)
+		return VF_EXIT_USAGE;
+	if (opt.npids) {
+		for (i = 0; i < opt.npids; i++) {
+			pid_t pid = (pid_t)atoi(opt.pids[i]);
+			int e = decode_pid(t, pid);
+
+			if (!e)
+				continue;
+			if (opt.npids == 1) {
+				vf_table_free(t);
+				return vf_error_errno(-1, -e == ENOENT ? ESRCH : -e,
+						      (-e == EACCES || -e == EPERM) ? "another user's maps need root or CAP_SYS_PTRACE" : NULL,
+						      "reading the maps of process %d", (int)pid);
+			}
+			vf_warn("process %d: %s", (int)pid, vf_strerror(-e == ENOENT ? ESRCH : -e));
+			r = VF_EXIT_FAIL;
+		}
+	} else if (opt.all) {
+		struct vf_proc_iter it;
+		pid_t pid;
+		int unreadable = 0, procs = 0;
+
+		if ((i = vf_proc_open(&it)) < 0) {
+			vf_table_free(t);
+			return vf_error_errno(-1, -i, "is procfs mounted?", "reading %s/proc", vf.sysroot);
+		}
+		while (vf_proc_next(&it, &pid)) {
+			procs++;
+			if (decode_pid(t, pid) == -EACCES)
+				unreadable++;
+		}
+		vf_proc_close(&it);
+		if (unreadable)
+			vf_warn("%d of %d processes could not be read (permission denied)", unreadable, procs);
+	} else {
+		struct source src = { "stdin", 0, -1, { { 0 } } };
+		FILE *f = stdin;
+
+		if (opt.file && strcmp(opt.file, "-")) {
+			if (!(f = fopen(opt.file, "re"))) {
+				vf_table_free(t);
+				return vf_error_errno(-1, errno, NULL, "opening %s", opt.file);
+			}
+			src.label = opt.file;
+		}
+		decode_stream(t, &src, f);
+		if (ferror(f))
+			r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "reading %s", src.label);
+		if (f != stdin)
+			fclose(f);
+	}
+	i = vf_table_print(t);
+	return i ? i : r;
+}
+
+const struct vf_command vf_cmd_maps_decode = {
+	"maps-decode", "Decode /proc/PID/maps lines into PCI device and BAR", run
+};

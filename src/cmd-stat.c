@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-stat.c - vfbuf stat: the dma-bufs processes hold and map, tied
+ * together by inode, and the VFIO device fds they hold.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "parse.h"
+#include "procfs.h"
+
+static struct {
+	long pid; /* -1: all */
+	long fd;  /* -1: all */
+} opt = { -1, -1 };
+
+enum {
+	COL_KIND, COL_INODE, COL_SIZE, COL_EXPORTER, COL_NAME, COL_DEVICE, COL_BAR,
+	COL_HOLDERS, COL_MAPS, COL_COUNT,
+};
+static const struct vf_colinfo cols[] = {
+	[COL_KIND] = { "KIND", 6, 0, VF_COL_STR, "dmabuf, or vfio-device for a VFIO device fd" },
+	[COL_INODE] = { "INODE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "dma-buf inode (fdinfo ino, maps inode)" },
+	[COL_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "size (bytes in JSON)" },
+	[COL_EXPORTER] = { "EXPORTER", 8, 0, VF_COL_STR, "exporter (fdinfo exp_name)" },
+	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name (DMA_BUF_SET_NAME)" },
+	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device, from the name or the device fd" },
+	[COL_BAR] = { "BAR", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "BAR index, from the name" },
+	[COL_HOLDERS] = { "HOLDERS", 0.2, 0, VF_COL_STR, "processes holding an fd: PID(COMM):FD,..." },
+	[COL_MAPS] = { "MAPS", 0.2, 0, VF_COL_STR, "mappings: PID:START-END,..." },
+	[COL_COUNT] = { "COUNT", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "file reference count (fdinfo count)" },
+};
+#define DEFAULTS "KIND,INODE,SIZE,EXPORTER,NAME,DEVICE,BAR,HOLDERS,MAPS"
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(struct strbuf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	if (b->len + (size_t)n + 2 > b->cap) {
+		size_t cap = (b->cap + (size_t)n + 2) * 2;
+		char *s = realloc(b->s, cap);
+
+		if (!s)
+			return;
+		b->s = s;
+		b->cap = cap;
+	}
+	if (b->len)
+		b->s[b->len++] = ',';
+	memcpy(b->s + b->len, tmp, (size_t)n);
+	b->len += (size_t)n;
+	b->s[b->len] = '\0';
+}
+
+struct entry {
+	bool vfio_device; /* else a dma-buf */
+	uint64_t ino;
+	bool has_size, has_count;
+	uint64_t size, count;
+	char exporter[64];
+	char name[64];
+	char device[VF_BDF_LEN];
+	struct strbuf holders, maps;
+};
+
+static struct {
+	struct entry *v;
+	size_t n, cap;
+	int procs, unreadable;
+	bool fd_found;
+} st;
+
+static struct entry *new_entry(void)
+{
+	if (st.n == st.cap) {
+		size_t cap = st.cap ? st.cap * 2 : 32;
+		struct entry *v = realloc(st.v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		st.v = v;
+		st.cap = cap;
+	}
+	memset(&st.v[st.n], 0, sizeof(st.v[0]));
+	return &st.v[st.n++];
+}
+
+static struct entry *dmabuf_entry(uint64_t ino)
+{
+	struct entry *e;
+	size_t i;
+
+	for (i = 0; i < st.n; i++)
+		if (!st.v[i].vfio_device && st.v[i].ino == ino)
+			return &st.v[i];
+	if ((e = new_entry()))
+		e->ino = ino;
+	return e;
+}
+
+static void set_name(struct entry *e, const char *name, size_t len)
+{
+	struct vf_name_ref ref;
+
+	if (e->name[0] || !len)
+		return;
+	vf_strlcpy(e->name, sizeof(e->name), name, len);
+	vf_decode_dmabuf_name(e->name, strlen(e->name), &ref);
+	if (ref.has_bdf)
+		vf_format_bdf(&ref.bdf, e->device);
+}
+
+struct proc_ctx {
+	pid_t pid;
+	char comm[64];
+};
+
+static int on_fd(pid_t pid, int fd, const char *target, void *arg)
+{
+	struct proc_ctx *pc = arg;
+	struct vf_fdinfo fi;
+	struct entry *e;
+	struct vf_bdf b;
+
+	if (opt.fd >= 0 && fd != opt.fd)
+		return 0;
+	if (!vf_target_is_dmabuf(target) && !vf_target_is_vfio_device(target)) {
+		if (opt.fd >= 0)
+			return vf_error(VF_EXIT_FAIL, NULL, "not a dma-buf or VFIO device fd",
+					"fd %d of process %d (%s)", fd, (int)pid, target);
+		return 0;
+	}
+	if (vf_proc_fdinfo(pid, fd, &fi))
+		return 0; /* closed meanwhile */
+	st.fd_found = true;
+	if (vf_target_is_vfio_device(target)) {
+		if (!(e = new_entry()))
+			return 0;
+		e->vfio_device = true;
+		if (fi.is_vfio_device && !vf_bdf_from_syspath(fi.syspath, &b))
+			vf_format_bdf(&b, e->device);
+		e->ino = fi.ino;
+		e->has_count = fi.has_count;
+		e->count = fi.count;
+		sb_add(&e->holders, "%d(%s):%d", (int)pid, pc->comm, fd);
+		return 0;
+	}
+	if (!fi.has_ino || !(e = dmabuf_entry(fi.ino)))
+		return 0;
+	e->has_size = fi.has_size;
+	e->size = fi.size;
+	e->has_count = fi.has_count;
+	e->count = fi.count;
+	vf_strlcpy(e->exporter, sizeof(e->exporter), fi.exp_name, strlen(fi.exp_name));
+	set_name(e, fi.name, strlen(fi.name));
+	sb_add(&e->holders, "%d(%s):%d", (int)pid, pc->comm, fd);
+	return 0;
+}
+
+/* dma-buf mappings of pid; with --fd only those of that fd's buffer. */
+static void scan_maps(struct proc_ctx *pc, uint64_t only_ino, bool only)
+{
+	FILE *f = vf_proc_maps_open(pc->pid);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!f)
+		return;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		struct vf_maps_line m;
+		struct entry *e;
+
+		if (vf_parse_maps_line(line, (size_t)len, &m) || m.path_len < 8 ||
+		    memcmp(m.path, "/dmabuf:", 8))
+			continue;
+		if (only && m.inode != only_ino)
+			continue;
+		if (!(e = dmabuf_entry(m.inode)))
+			continue;
+		set_name(e, m.path + 8, m.path_len - 8);
+		sb_add(&e->maps, "%d:%llx-%llx", (int)pc->pid, (unsigned long long)m.start,
+		       (unsigned long long)m.end);
+	}
+	free(line);
+	fclose(f);
+}
+
+static int scan_pid(pid_t pid)
+{
+	struct proc_ctx pc = { .pid = pid };
+	size_t before = st.n;
+	uint64_t ino = 0;
+	int r;
+
+	vf_proc_comm(pid, pc.comm, sizeof(pc.comm));
+	st.procs++;
+	r = vf_proc_fds(pid, on_fd, &pc);
+	if (r < 0) {
+		if (r == -EACCES || r == -EPERM)
+			st.unreadable++;
+		return r;
+	}
+	if (r > 0)
+		return r; /* --fd: not a dma-buf, reported */
+	if (opt.fd >= 0) {
+		if (st.n == before)
+			return 0;
+		if (st.v[before].vfio_device)
+			return 0;
+		ino = st.v[before].ino;
+	}
+	scan_maps(&pc, ino, opt.fd >= 0);
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->vfio_device != y->vfio_device)
+		return x->vfio_device ? 1 : -1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return 0;
+}
+
+static int print_table(void)
+{
+	struct vf_table *t = vf_table_new("dmabufs", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+	char size[32];
+	struct vf_name_ref ref;
+	size_t i;
+
+	if (!t)
+		return VF_EXIT_USAGE;
+	qsort(st.v, st.n, sizeof(st.v[0]), cmp_entry);
+	for (i = 0; i < st.n; i++) {
+		struct entry *e = &st.v[i];
+
+		vf_table_row(t);
+		vf_cell_str(t, COL_KIND, e->vfio_device ? "vfio-device" : "dmabuf");
+		if (!e->vfio_device)
+			vf_cell_u64(t, COL_INODE, e->ino);
+		if (e->has_size) {
+			if (vf.json)
+				vf_cell_u64(t, COL_SIZE, e->size);
+			else {
+				vf_human_size(e->size, size, sizeof(size));
+				vf_cell_str(t, COL_SIZE, size);
+			}
+		}
+		vf_cell_str(t, COL_EXPORTER, *e->exporter ? e->exporter : NULL);
+		vf_cell_str(t, COL_NAME, *e->name ? e->name : NULL);
+		vf_cell_str(t, COL_DEVICE, *e->device ? e->device : NULL);
+		if (*e->name && vf_decode_dmabuf_name(e->name, strlen(e->name), &ref) && ref.has_bar)
+			vf_cell(t, COL_BAR, "%u", ref.bar);
+		vf_cell_str(t, COL_HOLDERS, e->holders.s);
+		vf_cell_str(t, COL_MAPS, e->maps.s);
+		if (e->has_count)
+			vf_cell_u64(t, COL_COUNT, e->count);
+	}
+	return vf_table_print(t);
+}
+
+static long arg_long(const struct argp_state *state, const char *opt_name, const char *arg, long max)
+{
+	uint64_t v = vf_arg_u64(state, opt_name, arg);
+
+	if (v > (uint64_t)max)
+		vf_usage_error(state, "%s '%s': out of range", opt_name, arg);
+	return (long)v;
+}
+
+static const struct argp_option options[] = {
+	{ "pid", 'p', "PID", 0, "Only this process", 0 },
+	{ "fd", 'f', "FD", 0, "Only this fd of the --pid process", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'p':
+		opt.pid = arg_long(state, "--pid", arg, INT_MAX);
+		return 0;
+	case 'f':
+		opt.fd = arg_long(state, "--fd", arg, INT_MAX);
+		return 0;
+	case ARGP_KEY_ARG:
+		vf_usage_error(state, "unexpected argument '%s'", arg);
+	case ARGP_KEY_END:
+		if (opt.fd >= 0 && opt.pid < 0)
+			vf_usage_error(state, "--fd needs --pid");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+}
+
+static const struct argp_child children[] = {
+	{ &vf_table_argp, 0, "Output:", 2 },
+	{ &vf_global_argp, 0, "Global options:", 3 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, NULL,
+	"Show the dma-bufs processes hold and map (by inode), and their VFIO device fds.\v",
+	children, help_filter, NULL
+};
+
+static int run(int argc, char **argv)
+{
+	struct vf_proc_iter it;
+	pid_t pid;
+	size_t i;
+	int r = 0;
+
+	vf_parse_args(&argp, argc, argv, 0, NULL);
+	if (opt.pid >= 0) {
+		r = scan_pid((pid_t)opt.pid);
+		if (r == -ENOENT)
+			r = vf_error(VF_EXIT_FAIL, NULL, "no such process", "process %ld", opt.pid);
+		else if (r < 0)
+			r = vf_error_errno(-1, -r,
+					   (r == -EACCES || r == -EPERM)
+						   ? "reading another user's fds needs root or CAP_SYS_PTRACE"
+						   : NULL,
+					   "reading the fds of process %ld", opt.pid);
+		else if (!r && opt.fd >= 0 && !st.fd_found)
+			r = vf_error(VF_EXIT_FAIL, NULL, "no such fd", "fd %ld of process %ld", opt.fd,
+				     opt.pid);
+	} else {
+		if ((r = vf_proc_open(&it)) < 0)
+			return vf_error_errno(-1, -r, "is procfs mounted? (--sysroot changes where it is read)",
+					      "reading %s/proc", vf.sysroot);
+		while (vf_proc_next(&it, &pid))
+			scan_pid(pid);
+		vf_proc_close(&it);
+		r = 0;
+	}
+	if (!r)
+		r = print_table();
+	if (st.unreadable && opt.pid < 0)
+		vf_warn("%d of %d processes could not be read (permission denied) and are not shown; "
+			"root or CAP_SYS_PTRACE sees them", st.unreadable, st.procs);
+	for (i = 0; i < st.n; i++) {
+		free(st.v[i].holders.s);
+		free(st.v[i].maps.s);
+	}
+	free(st.v);
+	return r;
+}
+
+const struct vf_command vf_cmd_stat = {
+	"stat", "Show dma-bufs held and mapped by processes, and VFIO device fds", run
+};

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - vfbuf [GLOBAL] COMMAND [ARGS]: global options, then dispatch
+ * to the command named exactly (no prefixes) through the command table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "cmd.h"
+#include "output.h"
+
+static const struct vf_command *const commands[] = {
+	&vf_cmd_list,
+	&vf_cmd_stat,
+	&vf_cmd_maps_decode,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static struct {
+	bool version;
+	int cmd_index; /* argv index of the command name, 0 if none */
+} opts;
+
+static const struct argp_option main_opts[] = {
+	{ "version", 'V', NULL, 0, "Print the version (with -v: also what the running kernel supports)", 0 },
+	{ 0 }
+};
+
+static error_t main_parse(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	switch (key) {
+	case 'V':
+		opts.version = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* the command: stop here, it parses the rest itself */
+		opts.cmd_index = state->next - 1;
+		state->next = state->argc;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static char *main_help_filter(int key, const char *text, void *input)
+{
+	char *buf = NULL;
+	size_t sz = 0, i;
+	FILE *f;
+
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC || !(f = open_memstream(&buf, &sz)))
+		return (char *)text;
+	fputs("Commands:\n", f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\n%s", text);
+	fclose(f);
+	return buf;
+}
+
+static const struct argp_child main_children[] = {
+	{ &vf_global_argp, 0, "Global options (also accepted after the command):", -1 },
+	{ 0 }
+};
+
+static const struct argp main_argp = {
+	main_opts, main_parse, "COMMAND [ARGS...]",
+	"vfbuf -- diagnose and exercise the VFIO PCI dma-buf uAPI.\v"
+	"Run 'vfbuf COMMAND --help' for a command's options.  Exit status: 0 success, "
+	"1 failure, 2 usage error, 3 access revoked (SIGBUS), 69 the running kernel "
+	"lacks the feature, 77 permission denied.  See vfbuf(1).",
+	main_children, main_help_filter, NULL
+};
+
+static int print_version(void)
+{
+	struct utsname u;
+
+	printf("vfbuf %s\n", VFBUF_VERSION);
+	if (vf.verbose && uname(&u) == 0)
+		printf("kernel %s %s\n", u.release, u.machine);
+	return VF_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct vf_command *cmd = NULL;
+	char name[64];
+	size_t i;
+	int r;
+
+	argv[0] = (char *)"vfbuf";
+	vf_parse_args(&main_argp, argc, argv, ARGP_IN_ORDER, NULL);
+	if (opts.version)
+		return print_version() ? VF_EXIT_FAIL : vf_close_stdout();
+	if (!opts.cmd_index) {
+		vf_error(VF_EXIT_USAGE, "try 'vfbuf --help'", NULL, "no command given");
+		return VF_EXIT_USAGE;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[opts.cmd_index], commands[i]->name))
+			cmd = commands[i];
+	if (!cmd) {
+		vf_error(VF_EXIT_USAGE, "try 'vfbuf --help' for the list of commands",
+			 "unknown command", "'%s'", argv[opts.cmd_index]);
+		return VF_EXIT_USAGE;
+	}
+	vf.cmd = cmd->name;
+	snprintf(name, sizeof(name), "vfbuf %s", cmd->name);
+	argv[opts.cmd_index] = name;
+	r = cmd->run(argc - opts.cmd_index, argv + opts.cmd_index);
+	i = (size_t)vf_close_stdout();
+	return r ? r : (int)i;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * output.h - messages and tables.
+ *
+ * Core layer.  Errors read "vfbuf: <command>: <what>: <why>" plus an
+ * optional "hint:" line; with --json they become {"error": [...]}.  Tables
+ * go through libsmartcols (-o/-n/-r/-J), never laid out by hand.
+ */
+#ifndef VFBUF_OUTPUT_H
+#define VFBUF_OUTPUT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libsmartcols.h>
+
+#include "vfbuf.h"
+
+/* Print an error; returns code so callers can "return vf_error(...)". */
+int vf_error(int code, const char *hint, const char *why, const char *what_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The same, with why = strerror(err) and its errno name; code chosen from
+ * err when code < 0 (EACCES/EPERM: 77, else 1). */
+int vf_error_errno(int code, int err, const char *hint, const char *what_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* "strerror (ENAME)" into a static buffer. */
+const char *vf_strerror(int err);
+/* While buf is set, errors are written there ("what: why") instead of
+ * being printed; vf_error_capture(NULL, 0) prints again. */
+void vf_error_capture(char *buf, size_t sz);
+/* Warnings go to stderr (also in JSON mode), unless -q. */
+void vf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Notes shown with -v. */
+void vf_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Output columns, as util-linux describes them. */
+enum vf_coltype { VF_COL_STR, VF_COL_NUM, VF_COL_BOOL };
+struct vf_colinfo {
+	const char *name;
+	double whint;
+	int flags; /* SCOLS_FL_* */
+	enum vf_coltype type;
+	const char *help;
+};
+
+/* Table options shared by table commands. */
+struct vf_table_opts {
+	const char *columns; /* -o */
+	bool noheadings;     /* -n */
+	bool raw;            /* -r */
+};
+extern struct vf_table_opts vf_topts;
+
+struct vf_table;
+/* defaults: comma list of column names used when -o is not given; "-o +X"
+ * appends to them.  Returns NULL after printing a usage error. */
+struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols,
+			      size_t ncols, const char *defaults);
+/* Start a row. */
+void vf_table_row(struct vf_table *t);
+/* Set a cell of the current row (ignored if the column is not shown). */
+void vf_cell(struct vf_table *t, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vf_cell_str(struct vf_table *t, size_t col, const char *s);
+void vf_cell_u64(struct vf_table *t, size_t col, uint64_t v);
+void vf_cell_hex(struct vf_table *t, size_t col, uint64_t v);
+void vf_cell_bool(struct vf_table *t, size_t col, bool v);
+bool vf_table_has(const struct vf_table *t, size_t col);
+size_t vf_table_rows(const struct vf_table *t);
+/* Print and free.  Returns 0, or an error code if stdout failed. */
+int vf_table_print(struct vf_table *t);
+void vf_table_free(struct vf_table *t);
+
+/* Column help text for a command's --help ("COLUMNS:\n  NAME  help\n..."). */
+char *vf_columns_help(const struct vf_colinfo *cols, size_t ncols,
+		      const char *defaults);
+
+/* Human size: 4096 -> "4K", 1048576 -> "1M", 1536 -> "1536". */
+void vf_human_size(uint64_t v, char *out, size_t outsz);
+
+/* Flush stdout and report a write error (full disk) as a failure. */
+int vf_close_stdout(void);
+
+#endif /* VFBUF_OUTPUT_H */

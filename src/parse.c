@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * parse.c - pure parsers (see parse.h).  No I/O, no allocation, no state.
+ */
+#include "parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse digits in base 10 or 16 from s[0..len).  Returns characters used
+ * (0 if none), or -ERANGE on overflow. */
+static int digits_u64(const char *s, size_t len, unsigned int base, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int d = hexval((unsigned char)s[i]);
+
+		if (d < 0 || (unsigned int)d >= base)
+			break;
+		if (v > (UINT64_MAX - (uint64_t)d) / base)
+			return -ERANGE;
+		v = v * base + (uint64_t)d;
+	}
+	*out = v;
+	return (int)i;
+}
+
+static int parse_u64_n(const char *s, size_t len, uint64_t *out)
+{
+	unsigned int base = 10, shift = 0;
+	uint64_t v;
+	int n;
+
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		len -= 2;
+	}
+	n = digits_u64(s, len, base, &v);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -EINVAL;
+	s += n;
+	len -= (size_t)n;
+	if (len > 0) {
+		switch (*s) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		case 't': case 'T': shift = 40; break;
+		default: return -EINVAL;
+		}
+		s++;
+		len--;
+		if (len == 2 && s[0] == 'i' && s[1] == 'B')
+			len = 0;
+		if (len != 0)
+			return -EINVAL;
+		if (v > (UINT64_MAX >> shift))
+			return -ERANGE;
+		v <<= shift;
+	}
+	*out = v;
+	return 0;
+}
+
+int vf_parse_u64(const char *s, uint64_t *out)
+{
+	if (!s)
+		return -EINVAL;
+	return parse_u64_n(s, strlen(s), out);
+}
+
+int vf_parse_range(const char *s, uint64_t *off, uint64_t *len)
+{
+	const char *colon;
+	int r;
+
+	if (!s || !(colon = strchr(s, ':')) || strchr(colon + 1, ':'))
+		return -EINVAL;
+	r = parse_u64_n(s, (size_t)(colon - s), off);
+	if (r)
+		return r;
+	return parse_u64_n(colon + 1, strlen(colon + 1), len);
+}
+
+/* maps fields: hex number, at least one digit, at most 16. */
+static size_t take_hex(const char *s, size_t len, uint64_t *out)
+{
+	size_t n = 0;
+
+	while (n < len && hexval((unsigned char)s[n]) >= 0)
+		n++;
+	if (n == 0 || n > 16)
+		return 0;
+	return digits_u64(s, n, 16, out) == (int)n ? n : 0;
+}
+
+int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out)
+{
+	const char *p = line, *end;
+	uint64_t v;
+	size_t n;
+	int i, dn;
+
+	memset(out, 0, sizeof(*out));
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	end = line + len;
+
+#define NEED(c) do { if (p >= end || *p != (c)) return -1; p++; } while (0)
+	if (!(n = take_hex(p, (size_t)(end - p), &out->start)))
+		return -1;
+	p += n;
+	NEED('-');
+	if (!(n = take_hex(p, (size_t)(end - p), &out->end)))
+		return -1;
+	p += n;
+	if (out->end < out->start)
+		return -1;
+	NEED(' ');
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		static const char allowed[4][3] = { "r-", "w-", "x-", "sp" };
+		if (!memchr(allowed[i], p[i], 2))
+			return -1;
+		out->perms[i] = p[i];
+	}
+	out->perms[4] = '\0';
+	p += 4;
+	NEED(' ');
+	if (!(n = take_hex(p, (size_t)(end - p), &out->offset)))
+		return -1;
+	p += n;
+	NEED(' ');
+	if (!(n = take_hex(p, (size_t)(end - p), &v)) || v > 0xfffff)
+		return -1;
+	out->dev_major = (unsigned int)v;
+	p += n;
+	NEED(':');
+	if (!(n = take_hex(p, (size_t)(end - p), &v)) || v > 0xfffff)
+		return -1;
+	out->dev_minor = (unsigned int)v;
+	p += n;
+	NEED(' ');
+	dn = digits_u64(p, (size_t)(end - p), 10, &out->inode);
+	if (dn <= 0)
+		return -1;
+	p += dn;
+#undef NEED
+	if (p < end && *p != ' ')
+		return -1;
+	while (p < end && *p == ' ')
+		p++;
+	out->path = p;
+	out->path_len = (size_t)(end - p);
+	{
+		static const char del[] = " (deleted)";
+		const size_t dl = sizeof(del) - 1;
+
+		if (out->path_len > dl &&
+		    !memcmp(out->path + out->path_len - dl, del, dl)) {
+			out->path_len -= dl;
+			out->deleted = true;
+		}
+	}
+	return 0;
+}
+
+/* Fixed-width hex field of exactly w digits. */
+static int hex_fixed(const char *s, size_t w, unsigned int *out)
+{
+	unsigned int v = 0;
+	size_t i;
+
+	for (i = 0; i < w; i++) {
+		int d = hexval((unsigned char)s[i]);
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + (unsigned int)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int vf_parse_bdf(const char *s, size_t len, struct vf_bdf *out)
+{
+	/* 0000:00:03.0 */
+	if (len != 12 || s[4] != ':' || s[7] != ':' || s[10] != '.')
+		return -1;
+	if (hex_fixed(s, 4, &out->domain) || hex_fixed(s + 5, 2, &out->bus) ||
+	    hex_fixed(s + 8, 2, &out->dev) || hex_fixed(s + 11, 1, &out->fn))
+		return -1;
+	if (out->dev > 0x1f || out->fn > 7)
+		return -1;
+	return 0;
+}
+
+void vf_format_bdf(const struct vf_bdf *b, char out[VF_BDF_LEN])
+{
+	snprintf(out, VF_BDF_LEN, "%04x:%02x:%02x.%x", b->domain & 0xffff,
+		 b->bus & 0xff, b->dev & 0x1f, b->fn & 7);
+}
+
+#define DMABUF_NAME_MAX (32 - 1) /* DMA_BUF_NAME_LEN less the NUL */
+
+/* Decode "BDF" then an optional tail.  Returns characters used by the BDF
+ * (12) or 0 when the BDF is cut short or malformed. */
+static size_t take_bdf(const char *s, size_t len, struct vf_name_ref *out)
+{
+	if (len < 12 || vf_parse_bdf(s, 12, &out->bdf))
+		return 0;
+	out->has_bdf = true;
+	return 12;
+}
+
+enum vf_name_kind vf_decode_dmabuf_name(const char *name, size_t len,
+					struct vf_name_ref *out)
+{
+	const bool at_limit = len >= DMABUF_NAME_MAX;
+	const char *p = name, *end = name + len;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (len >= 5 && !memcmp(name, "vfio:", 5)) {
+		/* vfbuf's own: vfio:BDF:barN */
+		p += 5;
+		if (!(n = take_bdf(p, (size_t)(end - p), out)))
+			goto partial;
+		p += n;
+		if (end - p < 5 || memcmp(p, ":bar", 4))
+			goto partial;
+		p += 4;
+		if (end - p != 1 || *p < '0' || *p > '5')
+			goto partial;
+		out->bar = (unsigned int)(*p - '0');
+		out->has_bar = true;
+		out->kind = VF_NAME_VFBUF;
+		return out->kind;
+	}
+	if (len >= 5 && !memcmp(name, "vfio", 4) && p[4] >= '0' && p[4] <= '9') {
+		/* the series: vfioN:BDF/BAR (the /BAR part optional) */
+		const char *colon = memchr(p, ':', len);
+		size_t vl;
+		uint64_t bar;
+		int dn;
+
+		if (!colon) {
+			if (!at_limit)
+				return VF_NAME_OTHER;
+			colon = end;
+		}
+		vl = (size_t)(colon - p);
+		for (n = 4; n < vl; n++)
+			if (p[n] < '0' || p[n] > '9')
+				return VF_NAME_OTHER;
+		if (vl < sizeof(out->vfio)) {
+			memcpy(out->vfio, p, vl);
+			out->vfio[vl] = '\0';
+			out->has_vfio = true;
+		}
+		out->kind = VF_NAME_SERIES;
+		if (colon == end) {
+			out->truncated = true;
+			return out->kind;
+		}
+		p = colon + 1;
+		if (!(n = take_bdf(p, (size_t)(end - p), out))) {
+			if (!at_limit)
+				return out->kind = VF_NAME_OTHER;
+			out->truncated = true;
+			return out->kind;
+		}
+		p += n;
+		if (p == end) {
+			/* no "/BAR": the form one review mail showed, or cut */
+			out->truncated = at_limit;
+			return out->kind;
+		}
+		if (*p != '/')
+			return out->kind = VF_NAME_OTHER;
+		p++;
+		dn = digits_u64(p, (size_t)(end - p), 16, &bar);
+		if (dn <= 0) {
+			if (p == end && at_limit) {
+				out->truncated = true;
+				return out->kind;
+			}
+			return out->kind = VF_NAME_OTHER;
+		}
+		if (p + dn != end || bar > 5)
+			return out->kind = VF_NAME_OTHER;
+		out->bar = (unsigned int)bar;
+		out->has_bar = true;
+		return out->kind;
+	}
+	return VF_NAME_OTHER;
+
+partial:
+	/* a vfbuf name cut short: keep what decoded only at the length limit */
+	if (at_limit) {
+		out->kind = VF_NAME_VFBUF;
+		out->truncated = true;
+		return out->kind;
+	}
+	memset(out, 0, sizeof(*out));
+	return VF_NAME_OTHER;
+}
+
+int vf_format_export_name(char *out, size_t outsz, const struct vf_bdf *b,
+			  unsigned int bar)
+{
+	char bdf[VF_BDF_LEN];
+	int n;
+
+	vf_format_bdf(b, bdf);
+	n = snprintf(out, outsz, "vfio:%s:bar%u", bdf, bar);
+	return (n < 0 || (size_t)n >= outsz || n > DMABUF_NAME_MAX) ? -1 : 0;
+}
+
+char *vf_strlcpy(char *dst, size_t sz, const char *src, size_t len)
+{
+	if (!sz)
+		return dst;
+	if (len >= sz)
+		len = sz - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return dst;
+}
+
+void vf_parse_fdinfo(const char *text, size_t len, struct vf_fdinfo *out)
+{
+	const char *p = text, *end = text + len;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *colon = memchr(p, ':', (size_t)(le - p));
+
+		if (colon) {
+			size_t kl = (size_t)(colon - p);
+			const char *v = colon + 1;
+			size_t vl;
+			uint64_t num;
+			int dn;
+
+			while (v < le && (*v == '\t' || *v == ' '))
+				v++;
+			vl = (size_t)(le - v);
+#define KEY(k) (kl == sizeof(k) - 1 && !memcmp(p, k, kl))
+			if (KEY("flags")) {
+				dn = digits_u64(v, vl, 8, &num);
+				if (dn > 0 && num <= 0xffffffffu) {
+					out->flags = (unsigned int)num;
+					out->has_flags = true;
+				}
+			} else if (KEY("ino")) {
+				dn = digits_u64(v, vl, 10, &out->ino);
+				out->has_ino = dn > 0;
+			} else if (KEY("size")) {
+				dn = digits_u64(v, vl, 10, &out->size);
+				out->has_size = dn > 0;
+			} else if (KEY("count")) {
+				dn = digits_u64(v, vl, 10, &out->count);
+				out->has_count = dn > 0;
+			} else if (KEY("exp_name")) {
+				vf_strlcpy(out->exp_name, sizeof(out->exp_name), v, vl);
+				out->is_dmabuf = true;
+			} else if (KEY("name")) {
+				vf_strlcpy(out->name, sizeof(out->name), v, vl);
+			} else if (KEY("vfio-device-syspath")) {
+				vf_strlcpy(out->syspath, sizeof(out->syspath), v, vl);
+				out->is_vfio_device = true;
+			}
+#undef KEY
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+int vf_bdf_from_syspath(const char *path, struct vf_bdf *out)
+{
+	size_t len = strlen(path);
+
+	while (len > 0 && path[len - 1] == '/')
+		len--;
+	if (len < 12 || (len > 12 && path[len - 13] != '/'))
+		return -1;
+	return vf_parse_bdf(path + len - 12, 12, out);
+}

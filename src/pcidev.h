@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcidev.h - PCI devices and their VFIO state, from sysfs through libpci.
+ *
+ * Core layer.  Works unprivileged: everything here comes from sysfs.
+ */
+#ifndef VFBUF_PCIDEV_H
+#define VFBUF_PCIDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+#define VF_NBARS 6
+
+struct vf_bar {
+	bool present;
+	bool io, is64, prefetch;
+	uint64_t size;
+};
+
+enum vf_viable { VF_VIABLE_UNKNOWN = -1, VF_VIABLE_NO = 0, VF_VIABLE_YES = 1 };
+
+struct vf_pcidev {
+	struct vf_bdf bdf;
+	char bdfstr[VF_BDF_LEN];
+	unsigned int vendor, device, class_id;
+	char name[160];     /* vendor and device names from pci.ids */
+	char driver[64];    /* "" when unbound */
+	bool vfio;          /* bound to vfio-pci or a vfio-pci variant driver */
+	int group;          /* IOMMU group, -1 when none */
+	enum vf_viable viable;
+	char blockers[256]; /* group members in the way: "BDF(driver) ..." */
+	char group_node[48]; /* "/dev/vfio/N" when present */
+	char cdev[24];       /* "vfioN" (cdev) when present */
+	struct vf_bar bars[VF_NBARS];
+};
+
+/* Device selection as lspci has it (-s and -d); NULL for "any". */
+struct vf_select {
+	const char *slot;
+	const char *id;
+};
+
+/* Check a selector's syntax (libpci's parser).  Returns NULL if fine, or
+ * libpci's message. */
+const char *vf_select_check(const struct vf_select *sel);
+
+/* Scan the PCI devices matching sel (all when sel is NULL), sorted by
+ * address.  Returns the count (>= 0) with *out malloc'd, or an exit code
+ * (negated) after printing the error. */
+int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out);
+
+/* "selector matched nothing/several" errors for commands that need one
+ * device; returns 0 with *dev set, or an exit code. */
+int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev);
+
+/* Human text for a BAR ("1M mem64 pf"). */
+void vf_bar_describe(const struct vf_bar *b, char *out, size_t sz);
+
+#endif /* VFBUF_PCIDEV_H */

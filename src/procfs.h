@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * procfs.h - reading /proc and /sys files, under --sysroot.
+ *
+ * Core layer: file access only; the text is handed to parse.h.
+ */
+#ifndef VFBUF_PROCFS_H
+#define VFBUF_PROCFS_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "parse.h"
+
+/* "<sysroot>/<fmt...>" into buf; returns 0 or -ENAMETOOLONG. */
+int vf_path(char *buf, size_t sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Read a small file (NUL-terminated).  Returns its length or -errno. */
+ssize_t vf_read_file(const char *path, char *buf, size_t sz);
+/* readlink, NUL-terminated.  Returns its length or -errno. */
+ssize_t vf_readlink(const char *path, char *buf, size_t sz);
+
+/* Iterate over the processes in <sysroot>/proc. */
+struct vf_proc_iter {
+	void *dir;
+};
+int vf_proc_open(struct vf_proc_iter *it);          /* 0 or -errno */
+int vf_proc_next(struct vf_proc_iter *it, pid_t *pid); /* 1, or 0 at the end */
+void vf_proc_close(struct vf_proc_iter *it);
+
+/* Call cb for each fd of pid with the fd's link target.  Returns 0, the
+ * first non-zero value of cb, or -errno when the fd table is unreadable
+ * (-ENOENT: no such process; -EACCES: not allowed). */
+typedef int (*vf_fd_cb)(pid_t pid, int fd, const char *target, void *arg);
+int vf_proc_fds(pid_t pid, vf_fd_cb cb, void *arg);
+
+/* The link target of one fd.  Returns length or -errno. */
+ssize_t vf_proc_fd_target(pid_t pid, int fd, char *buf, size_t sz);
+/* fdinfo of pid's fd.  Returns 0 or -errno. */
+int vf_proc_fdinfo(pid_t pid, int fd, struct vf_fdinfo *out);
+/* Process name ("?" when unreadable). */
+void vf_proc_comm(pid_t pid, char *buf, size_t sz);
+/* Open <sysroot>/proc/PID/maps.  NULL with errno set on failure. */
+FILE *vf_proc_maps_open(pid_t pid);
+
+/* Link targets that name a dma-buf or a VFIO device. */
+int vf_target_is_dmabuf(const char *target);
+int vf_target_is_vfio_device(const char *target);
+
+/* The PCI devices behind pid's VFIO device fds (from fdinfo
+ * vfio-device-syspath), without duplicates.  Returns how many were found
+ * (up to max), or -errno. */
+int vf_proc_vfio_devices(pid_t pid, struct vf_bdf *out, int max);
+
+#endif /* VFBUF_PROCFS_H */
