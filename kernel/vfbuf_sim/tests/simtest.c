@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * simtest: vfbuf_sim's own proof, run in the rig's guest on a real kernel.
+ *
+ *   simtest [--uapi v1|v4] [EDU_BDF EDU_GROUP IVSHMEM_BDF IVSHMEM_GROUP]
+ *
+ * Defaults come from the rig's environment (VFBUF_EDU, VFBUF_EDU_GROUP,
+ * VFBUF_IVSHMEM, VFBUF_IVSHMEM_GROUP) and the revision from
+ * /sys/module/vfbuf_sim/parameters/uapi. Drives the series' test cases
+ * through the VFIO group/container path and prints one PASS/FAIL line per
+ * check, then "N passed, N failed". Exit status 0 only if all passed.
+ *
+ * Self-contained: the series' uAPI and mainline's DMA_BUF feature are
+ * defined here, so it builds against any libc's kernel headers.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+#define PG 4096UL
+
+/* mainline (7.2+) */
+#define F_DMA_BUF 11
+struct sim_range {
+	uint64_t offset, length;
+};
+struct sim_dma_buf {
+	uint32_t region_index, open_flags, flags, nr_ranges;
+	struct sim_range r[];
+};
+
+/* the series */
+#define V1_REVOKE _IO(VFIO_TYPE, VFIO_BASE + 22)
+struct v1_revoke {
+	uint32_t argsz, dmabuf_fd;
+};
+#define V1_ATTR_WC (1U << 28)
+#define V4_F_REVOKE 13
+#define V4_F_MEMATTR 14
+
+static int uapi = 4;
+static int npass, nfail;
+static sigjmp_buf jb;
+static volatile sig_atomic_t armed;
+
+static void check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %-52s ", ok ? "PASS" : "FAIL", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (ok)
+		npass++;
+	else
+		nfail++;
+}
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	if (armed)
+		siglongjmp(jb, 1);
+	_exit(99);
+}
+
+/* 0 and *val, or -1 on SIGBUS */
+static int peek32(volatile void *p, uint32_t *val)
+{
+	armed = 1;
+	if (sigsetjmp(jb, 1)) {
+		armed = 0;
+		return -1;
+	}
+	*val = *(volatile uint32_t *)p;
+	armed = 0;
+	return 0;
+}
+
+static int poke32(volatile void *p, uint32_t val)
+{
+	armed = 1;
+	if (sigsetjmp(jb, 1)) {
+		armed = 0;
+		return -1;
+	}
+	*(volatile uint32_t *)p = val;
+	armed = 0;
+	return 0;
+}
+
+static int feature(int devfd, uint32_t flags, void *payload, size_t len)
+{
+	size_t sz = sizeof(struct vfio_device_feature) + len;
+	struct vfio_device_feature *f = calloc(1, sz);
+	int ret, e;
+
+	f->argsz = sz;
+	f->flags = flags;
+	if (len)
+		memcpy(f->data, payload, len);
+	ret = ioctl(devfd, VFIO_DEVICE_FEATURE, f);
+	e = errno;
+	free(f);
+	errno = e;
+	return ret;
+}
+
+/* export; returns fd or -1 with errno */
+static int export_ranges(int devfd, uint32_t bar, uint32_t flags,
+			 const struct sim_range *r, uint32_t n)
+{
+	size_t len = sizeof(struct sim_dma_buf) + n * sizeof(*r);
+	struct sim_dma_buf *d = calloc(1, len);
+	int ret, e;
+
+	d->region_index = bar;
+	d->open_flags = O_RDWR | O_CLOEXEC;
+	d->flags = flags;
+	d->nr_ranges = n;
+	memcpy(d->r, r, n * sizeof(*r));
+	ret = feature(devfd, VFIO_DEVICE_FEATURE_GET | F_DMA_BUF, d, len);
+	e = errno;
+	free(d);
+	errno = e;
+	return ret;
+}
+
+static int export1(int devfd, uint32_t bar, uint64_t off, uint64_t len)
+{
+	struct sim_range r = { off, len };
+
+	return export_ranges(devfd, bar, 0, &r, 1);
+}
+
+static int do_revoke(int devfd, int dfd)
+{
+	if (uapi == 1) {
+		struct v1_revoke r = { sizeof(r), (uint32_t)dfd };
+
+		return ioctl(devfd, V1_REVOKE, &r);
+	}
+	int32_t fd = dfd;
+
+	return feature(devfd, VFIO_DEVICE_FEATURE_SET | V4_F_REVOKE, &fd, sizeof(fd));
+}
+
+/* WC export in either revision */
+static int export_wc(int devfd, uint32_t bar, uint64_t off, uint64_t len)
+{
+	struct sim_range r = { off, len };
+	int dfd;
+
+	if (uapi == 1)
+		return export_ranges(devfd, bar, V1_ATTR_WC, &r, 1);
+	dfd = export_ranges(devfd, bar, 0, &r, 1);
+	if (dfd >= 0) {
+		struct { int32_t fd; uint32_t attr; } m = { dfd, 1 };
+
+		if (feature(devfd, VFIO_DEVICE_FEATURE_SET | V4_F_MEMATTR, &m, sizeof(m))) {
+			int e = errno;
+
+			close(dfd);
+			errno = e;
+			return -1;
+		}
+	}
+	return dfd;
+}
+
+static void *map(int fd, size_t len, off_t off)
+{
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+}
+
+static const char *en(int ok_errno)
+{
+	return strerrorname_np(ok_errno) ? strerrorname_np(ok_errno) : "?";
+}
+
+/* ---- VFIO plumbing ---- */
+
+static int container = -1;
+
+static int open_group(const char *group)
+{
+	struct vfio_group_status gs = { .argsz = sizeof(gs) };
+	char path[64];
+	int g;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
+	g = open(path, O_RDWR | O_CLOEXEC);
+	if (g < 0) {
+		perror(path);
+		exit(2);
+	}
+	if (ioctl(g, VFIO_GROUP_GET_STATUS, &gs) || !(gs.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		fprintf(stderr, "group %s not viable\n", group);
+		exit(2);
+	}
+	if (ioctl(g, VFIO_GROUP_SET_CONTAINER, &container)) {
+		perror("VFIO_GROUP_SET_CONTAINER");
+		exit(2);
+	}
+	return g;
+}
+
+static int open_dev(int group, const char *bdf)
+{
+	int d = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+
+	if (d < 0) {
+		perror("VFIO_GROUP_GET_DEVICE_FD");
+		exit(2);
+	}
+	return d;
+}
+
+static uint64_t region_offset(int devfd, uint32_t index, uint64_t *size)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = index };
+
+	if (ioctl(devfd, VFIO_DEVICE_GET_REGION_INFO, &ri)) {
+		perror("VFIO_DEVICE_GET_REGION_INFO");
+		exit(2);
+	}
+	if (size)
+		*size = ri.size;
+	return ri.offset;
+}
+
+/* the /proc/self/maps line for address p, or "" */
+static const char *maps_line(void *p)
+{
+	static char line[512];
+	unsigned long a = (unsigned long)p, s, e;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	line[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && a >= s && a < e) {
+			line[strcspn(line, "\n")] = 0;
+			fclose(f);
+			return line;
+		}
+	}
+	if (f)
+		fclose(f);
+	line[0] = 0;
+	return line;
+}
+
+static int dmesg_clean(void)
+{
+	/* WARN/BUG/Oops/lockdep lines in the kernel log */
+	FILE *p = popen("dmesg 2>/dev/null | grep -E 'WARNING:|BUG:|Oops|Call Trace|possible circular|INFO: task' ", "r");
+	char l[512];
+	int bad = 0;
+
+	if (!p)
+		return 1;
+	while (fgets(l, sizeof(l), p)) {
+		printf("  dmesg: %s", l);
+		bad++;
+	}
+	pclose(p);
+	return bad == 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *edu_bdf = getenv("VFBUF_EDU"), *edu_grp = getenv("VFBUF_EDU_GROUP");
+	const char *ivs_bdf = getenv("VFBUF_IVSHMEM"), *ivs_grp = getenv("VFBUF_IVSHMEM_GROUP");
+	int ge, gi, edu, ivs, d, d2, ret;
+	uint64_t edu0_off, ivs2_off, ivs2_size;
+	uint32_t v, w;
+	volatile uint8_t *m, *m2, *c;
+	char buf[64];
+	FILE *f;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if ((f = fopen("/sys/module/vfbuf_sim/parameters/uapi", "r"))) {
+		if (fgets(buf, sizeof(buf), f) && buf[0] == 'v')
+			uapi = atoi(buf + 1);
+		fclose(f);
+	}
+	if (argc > 2 && !strcmp(argv[1], "--uapi")) {
+		uapi = atoi(argv[2] + (argv[2][0] == 'v'));
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc == 5) {
+		edu_bdf = argv[1]; edu_grp = argv[2]; ivs_bdf = argv[3]; ivs_grp = argv[4];
+	}
+	if (!edu_bdf || !edu_grp || !ivs_bdf || !ivs_grp || (uapi != 1 && uapi != 4)) {
+		fprintf(stderr, "usage: simtest [--uapi v1|v4] [EDU_BDF EDU_GROUP IVSHMEM_BDF IVSHMEM_GROUP]\n");
+		return 2;
+	}
+	signal(SIGBUS, on_sigbus);
+	printf("simtest: uapi v%d, edu %s (group %s), ivshmem %s (group %s)\n",
+	       uapi, edu_bdf, edu_grp, ivs_bdf, ivs_grp);
+
+	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (container < 0) {
+		perror("/dev/vfio/vfio");
+		return 2;
+	}
+	ge = open_group(edu_grp);
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		perror("VFIO_SET_IOMMU");
+		return 2;
+	}
+	gi = open_group(ivs_grp);
+	edu = open_dev(ge, edu_bdf);
+	ivs = open_dev(gi, ivs_bdf);
+	edu0_off = region_offset(edu, 0, NULL);
+	ivs2_off = region_offset(ivs, 2, &ivs2_size);
+
+	/* ---- mainline export checks ---- */
+	{
+		struct sim_range r[2] = { { 0, PG }, { 2 * PG, 2 * PG } };
+		int e;
+
+		ret = feature(edu, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET | F_DMA_BUF, NULL, 0);
+		check(ret == 0, "export: PROBE|GET", "ret=%d", ret);
+		ret = feature(edu, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET | F_DMA_BUF, NULL, 0);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: PROBE|SET -> EINVAL", "%s", en(e));
+		ret = export_ranges(edu, 0, 1, r, 1);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: flags 1 -> EINVAL", "%s", en(e));
+		ret = export_ranges(edu, 0, uapi == 1 ? 2U << 28 : 1U << 28, r, 1);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: unknown attribute/flag bit -> EINVAL", "%s", en(e));
+		ret = export_ranges(edu, 0, 0, r, 0);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: nr_ranges 0 -> EINVAL", "%s", en(e));
+		ret = export1(edu, 0, 0x800, PG);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: unaligned offset -> EINVAL", "%s", en(e));
+		ret = export1(edu, 0, 0, 0);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: length 0 -> EINVAL", "%s", en(e));
+		ret = export1(edu, 0, (1 << 20) - PG, 2 * PG);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: straddling the BAR end -> EINVAL", "%s", en(e));
+		ret = export1(edu, 0, 0xfffffffffffff000ULL, 2 * PG);
+		e = errno;
+		check(ret < 0 && e == EOVERFLOW, "export: offset wraps -> EOVERFLOW", "%s", en(e));
+		{
+			struct sim_dma_buf big = { 0, O_RDWR, 0, 1U << 28 };
+
+			ret = feature(edu, VFIO_DEVICE_FEATURE_GET | F_DMA_BUF, &big, sizeof(big));
+			e = errno;
+			check(ret < 0 && e == ENOMEM, "export: nr_ranges 1<<28 -> ENOMEM", "%s", en(e));
+		}
+		ret = export1(edu, 1, 0, PG);
+		e = errno;
+		check(ret < 0 && e == ENODEV, "export: BAR without resource -> ENODEV", "%s", en(e));
+		ret = export1(edu, 7, 0, PG);
+		e = errno;
+		check(ret < 0 && e == ENODEV, "export: config region -> ENODEV", "%s", en(e));
+		ret = export1(ivs, 0, 0, PG);
+		e = errno;
+		check(ret < 0 && e == EINVAL, "export: 4K of a 256-byte BAR -> EINVAL", "%s", en(e));
+		d = export_ranges(ivs, 2, 0, r, 2);
+		check(d >= 0 && lseek(d, 0, SEEK_END) == 3 * (off_t)PG, "export: two ranges, size 12K",
+		      "fd=%d", d);
+		if (d >= 0)
+			close(d);
+	}
+
+	/* ---- mmap and MMIO through a dma-buf ---- */
+	d = export1(edu, 0, 0, PG);
+	check(d >= 0, "export edu BAR0 [0,4K)", "fd=%d %s", d, d < 0 ? en(errno) : "");
+	if (d < 0)
+		goto out;
+	m = map(d, PG, 0);
+	check(m != MAP_FAILED, "mmap dma-buf", "%s", m == MAP_FAILED ? en(errno) : "");
+	if (m == MAP_FAILED)
+		goto out;
+	ret = peek32(m, &v);
+	check(!ret && v == 0x010000ed, "MMIO: edu ID register", "0x%08x", v);
+	poke32(m + 4, 0x12345678);
+	ret = peek32(m + 4, &v);
+	check(!ret && v == ~0x12345678u, "MMIO: edu liveness register", "0x%08x", v);
+	printf("  maps: %s\n", maps_line((void *)m));
+	check(strstr(maps_line((void *)m), "/dmabuf:") != NULL, "maps: dma-buf mapping", "");
+
+	m2 = mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED, d, 0);
+	check(m2 == MAP_FAILED && errno == EINVAL, "oversize mmap refused", "%s",
+	      m2 == MAP_FAILED ? en(errno) : "mapped");
+	m2 = mmap(NULL, PG, PROT_READ, MAP_SHARED, d, PG);
+	check(m2 == MAP_FAILED && errno == EINVAL, "off-the-end mmap refused", "%s",
+	      m2 == MAP_FAILED ? en(errno) : "mapped");
+	m2 = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, d, 0);
+	check(m2 == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE refused", "%s",
+	      m2 == MAP_FAILED ? en(errno) : "mapped");
+
+	/* double mmap */
+	m2 = map(d, PG, 0);
+	ret = m2 != MAP_FAILED ? peek32(m2, &v) : -1;
+	check(!ret && v == 0x010000ed, "double mmap of one buffer", "0x%08x", v);
+
+	/* classic mmap still works, dma-buf backed and named */
+	c = map(edu, 1 << 20, edu0_off);
+	check(c != MAP_FAILED, "classic mmap of BAR0", "%s", c == MAP_FAILED ? en(errno) : "");
+	if (c != MAP_FAILED) {
+		const char *l = maps_line((void *)c);
+
+		snprintf(buf, sizeof(buf), ":%s/0", edu_bdf);
+		ret = peek32(c, &v);
+		check(!ret && v == 0x010000ed, "classic mmap: edu ID register", "0x%08x", v);
+		printf("  maps: %s\n", l);
+		check(strstr(l, "/dmabuf:vfio") && strstr(l, buf), "classic mmap: /dmabuf:vfioN:BDF/0", "");
+	}
+
+	/* ---- revoke ---- */
+	ret = do_revoke(edu, d);
+	check(ret == 0, "revoke", "%s", ret ? en(errno) : "");
+	ret = peek32(m, &v);
+	check(ret == -1, "access after revoke -> SIGBUS", "%s", ret ? "SIGBUS" : "read");
+	ret = peek32(m2, &v);
+	check(ret == -1, "second mapping after revoke -> SIGBUS", "%s", ret ? "SIGBUS" : "read");
+	if (c != MAP_FAILED) {
+		ret = peek32(c, &v);
+		check(!ret && v == 0x010000ed, "classic mapping still works after revoke", "0x%08x", v);
+	}
+	ret = do_revoke(edu, d);
+	check(ret < 0 && errno == EBADFD, "double revoke -> EBADFD", "%s", ret ? en(errno) : "ok");
+	m2 = map(d, PG, 0);
+	check(m2 == MAP_FAILED && errno == ENODEV, "mmap of revoked -> ENODEV", "%s",
+	      m2 == MAP_FAILED ? en(errno) : "mapped");
+	close(d);
+
+	ret = do_revoke(edu, 1000);
+	check(ret < 0 && errno == EBADF, "revoke bad fd -> EBADF", "%s", ret ? en(errno) : "ok");
+	ret = do_revoke(edu, container);
+	check(ret < 0 && errno == EINVAL, "revoke non-dma-buf -> EINVAL", "%s", ret ? en(errno) : "ok");
+	d = export1(ivs, 2, 0, PG);
+	ret = do_revoke(edu, d);
+	check(ret < 0 && errno == ENODEV, "revoke other device's buffer -> ENODEV", "%s",
+	      ret ? en(errno) : "ok");
+	close(d);
+
+	/* re-export of the same range */
+	d = export1(edu, 0, 0, PG);
+	m = d >= 0 ? map(d, PG, 0) : MAP_FAILED;
+	ret = m != MAP_FAILED ? peek32(m, &v) : -1;
+	check(!ret && v == 0x010000ed, "re-export of the revoked range works", "0x%08x", v);
+
+	/* revoke through a dup'd fd */
+	d2 = dup(d);
+	ret = do_revoke(edu, d2);
+	check(ret == 0 && peek32(m, &v) == -1, "revoke through a dup'd fd", "%s",
+	      ret ? en(errno) : "");
+	close(d);
+	close(d2);
+
+	/* ---- ivshmem BAR2 (RAM): aliasing, offsets, two ranges ---- */
+	{
+		volatile uint8_t *ci = map(ivs, ivs2_size, ivs2_off);
+		int da, db;
+
+		check(ci != MAP_FAILED, "classic mmap of ivshmem BAR2", "");
+		if (ci == MAP_FAILED)
+			goto out;
+		printf("  maps: %s\n", maps_line((void *)ci));
+		snprintf(buf, sizeof(buf), "%llx ", (unsigned long long)ivs2_off);
+		check(strstr(maps_line((void *)ci), buf) != NULL, "classic mmap: offset column index<<40",
+		      "");
+		for (int i = 0; i < 4; i++)
+			*(volatile uint32_t *)(ci + i * PG) = 0xa0 + i;
+
+		da = export1(ivs, 2, 0, 2 * PG);
+		db = export1(ivs, 2, 0, 2 * PG);
+		m = map(da, 2 * PG, 0);
+		m2 = map(db, 2 * PG, 0);
+		poke32(m + 16, 0xfeedf00d);
+		ret = peek32(m2 + 16, &v);
+		check(!ret && v == 0xfeedf00d, "aliasing buffers see each other's writes", "0x%08x", v);
+		munmap((void *)m2, 2 * PG);
+		m2 = map(db, PG, PG);
+		ret = peek32(m2, &v);
+		check(!ret && v == 0xa1, "non-zero mmap offset", "0x%x", v);
+		close(da);
+		ret = peek32(m, &v);
+		check(!ret && v == 0xa0, "access after closing the dma-buf fd", "0x%x", v);
+		close(db);
+
+		{
+			struct sim_range r[2] = { { 0, PG }, { 3 * PG, PG } };
+
+			d = export_ranges(ivs, 2, 0, r, 2);
+			m = d >= 0 ? map(d, 2 * PG, 0) : MAP_FAILED;
+			ret = m != MAP_FAILED ? peek32(m, &v) : -1;
+			ret |= m != MAP_FAILED ? peek32(m + PG, &w) : -1;
+			check(!ret && v == 0xa0 && w == 0xa3, "two-range buffer", "0x%x 0x%x", v, w);
+			close(d);
+		}
+
+		d = export_wc(ivs, 2, PG, PG);
+		m = d >= 0 ? map(d, PG, 0) : MAP_FAILED;
+		ret = m != MAP_FAILED ? poke32(m + 8, 0x5ca1ab1e) : -1;
+		ret |= m != MAP_FAILED ? peek32(m + 8, &v) : -1;
+		check(!ret && v == 0x5ca1ab1e && *(volatile uint32_t *)(ci + PG + 8) == v,
+		      "WC buffer: mmap, write, read back", "%s", d < 0 ? en(errno) : "");
+		if (uapi == 4) {
+			struct { int32_t fd; uint32_t attr; } ma = { d, 7 };
+
+			ret = feature(ivs, VFIO_DEVICE_FEATURE_SET | V4_F_MEMATTR, &ma, sizeof(ma));
+			check(ret < 0 && errno == ENOENT, "MEMATTR unknown value -> ENOENT", "%s",
+			      ret ? en(errno) : "ok");
+		}
+		close(d);
+	}
+
+	/* ---- temporary revocation: memory decode off, then on ---- */
+	{
+		uint64_t cfg = region_offset(edu, VFIO_PCI_CONFIG_REGION_INDEX, NULL);
+		uint16_t cmd, off;
+
+		d = export1(edu, 0, 0, PG);
+		m = map(d, PG, 0);
+		peek32(m, &v);
+		if (pread(edu, &cmd, 2, cfg + 4) == 2) {
+			off = cmd & ~2;	/* PCI_COMMAND_MEMORY */
+			ret = pwrite(edu, &off, 2, cfg + 4);
+			w = peek32(m, &v);
+			check(ret == 2 && w == (uint32_t)-1, "memory decode off -> SIGBUS", "");
+			ret = pwrite(edu, &cmd, 2, cfg + 4);
+			w = peek32(m, &v);
+			check(ret == 2 && !w && v == 0x010000ed, "memory decode back on -> maps again",
+			      "0x%08x", v);
+		}
+		ret = ioctl(edu, VFIO_DEVICE_RESET);
+		if (ret == 0) {
+			w = peek32(m, &v);
+			check(!w && v == 0x010000ed, "after device reset -> maps again", "0x%08x", v);
+		} else {
+			printf("SKIP device reset: %s\n", en(errno));
+		}
+
+		/* ---- device closed while mapped ---- */
+		if (c != MAP_FAILED) {
+			close(edu);	/* the classic mapping keeps the device open */
+			ret = peek32(m, &v);
+			check(!ret && v == 0x010000ed, "device fd closed, classic map live: still works",
+			      "0x%08x", v);
+			munmap((void *)c, 1 << 20);
+			ret = peek32(m, &v);
+			check(ret == -1, "classic map gone: device closed -> SIGBUS", "");
+		} else {
+			close(edu);
+			ret = peek32(m, &v);
+			check(ret == -1, "device closed -> SIGBUS", "");
+		}
+		m2 = map(d, PG, 0);
+		check(m2 == MAP_FAILED && errno == ENODEV, "device closed: mmap -> ENODEV", "%s",
+		      m2 == MAP_FAILED ? en(errno) : "mapped");
+		close(d);
+	}
+
+	/* the device opens again and exports */
+	edu = open_dev(ge, edu_bdf);
+	d = export1(edu, 0, 0, PG);
+	m = d >= 0 ? map(d, PG, 0) : MAP_FAILED;
+	ret = m != MAP_FAILED ? peek32(m, &v) : -1;
+	check(!ret && v == 0x010000ed, "device reopened: export and map", "0x%08x", v);
+	close(d);
+	munmap((void *)m, PG);
+	close(edu);
+	close(ivs);
+	close(gi);
+	close(ge);
+	close(container);
+out:
+	check(dmesg_clean(), "dmesg: no WARN/BUG/Oops", "");
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
