@@ -1,0 +1,43 @@
+# tests/vm/vm.mk: the real-kernel VM rig's make targets.
+# Included by the top-level Makefile, which defines the target `vfbuf`.
+#
+#   make vm-kernel              download (once) and unpack the kernel(s):
+#                               KERNEL=VER, KERNELS="VER VER", else the newest
+#   make vm-helpers             build the guest test helpers (tests/helpers)
+#   make check-vm               build vfbuf and the helpers, boot the VM and run
+#                               the guest suite (tests/bats/vm); KERNELS="a b"
+#                               runs it once per kernel; VFBUF_SKIP_VM=1 skips
+#                               it loudly
+#   make vm-clean               remove the helpers and tests/vm/out
+#
+# Downloads are cached in $(VFBUF_CACHE) (default ~/.cache/vfbuf), outside
+# the tree, so every clone reuses them. The rig's own commands are
+# tests/vm/run, tests/vm/fetch-kernel, tests/vm/mkinitramfs, tests/vm/check-vm.
+
+VM_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+VM_HELPERS_DIR := $(dir $(VM_DIR))helpers
+VM_HELPERS := $(VM_HELPERS_DIR)/vfbuf-holder $(VM_HELPERS_DIR)/uapi-facts
+
+# The helpers are static so the guest needs no libraries for them.
+VM_HELPER_CFLAGS ?= -std=c11 -O2 -g -Wall -Wextra -Werror
+VM_HELPER_LDFLAGS ?= -static
+
+$(VM_HELPERS): $(VM_HELPERS_DIR)/%: $(VM_HELPERS_DIR)/%.c $(VM_HELPERS_DIR)/helpers.c \
+		$(VM_HELPERS_DIR)/helpers.h
+	$(CC) $(VM_HELPER_CFLAGS) $(VM_HELPER_LDFLAGS) -o $@ $< $(VM_HELPERS_DIR)/helpers.c
+
+.PHONY: vm-helpers vm-kernel check-vm vm-clean
+vm-helpers: $(VM_HELPERS)
+
+vm-kernel:
+	@set -e; for k in $(or $(KERNELS),$(KERNEL),newest); do \
+		if [ "$$k" = newest ]; then $(VM_DIR)/fetch-kernel; \
+		else $(VM_DIR)/fetch-kernel --kernel "$$k"; fi; \
+	done
+
+check-vm: vfbuf vm-helpers
+	KERNELS="$(KERNELS)" KERNEL="$(KERNEL)" $(VM_DIR)/check-vm
+
+vm-clean:
+	rm -f $(VM_HELPERS)
+	rm -rf $(VM_DIR)/out
