@@ -284,7 +284,8 @@ void vf_cell_hex(struct vf_table *t, size_t col, uint64_t v)
 
 void vf_cell_bool(struct vf_table *t, size_t col, bool v)
 {
-	vf_cell_str(t, col, vf.json ? (v ? "true" : "false") : (v ? "yes" : "no"));
+	/* libsmartcols reads a JSON boolean cell as false only for "", "0" or "N..." */
+	vf_cell_str(t, col, vf.json ? (v ? "1" : "0") : (v ? "yes" : "no"));
 }
 
 int vf_table_print(struct vf_table *t)

@@ -231,8 +231,17 @@ static size_t take_bdf(const char *s, size_t len, struct vf_name_ref *out)
 	return 12;
 }
 
+static enum vf_name_kind decode_name(const char *name, size_t len, struct vf_name_ref *out);
+
 enum vf_name_kind vf_decode_dmabuf_name(const char *name, size_t len,
 					struct vf_name_ref *out)
+{
+	if (decode_name(name, len, out) == VF_NAME_OTHER)
+		memset(out, 0, sizeof(*out));
+	return out->kind;
+}
+
+static enum vf_name_kind decode_name(const char *name, size_t len, struct vf_name_ref *out)
 {
 	const bool at_limit = len >= DMABUF_NAME_MAX;
 	const char *p = name, *end = name + len;

@@ -56,7 +56,7 @@ enum vf_name_kind {
 struct vf_name_ref {
 	enum vf_name_kind kind;
 	bool has_vfio;  /* vfio device name ("vfio0") present */
-	char vfio[16];
+	char vfio[32];
 	bool has_bdf;
 	struct vf_bdf bdf;
 	bool has_bar;

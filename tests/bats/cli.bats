@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# The command line: dispatch, global options, usage errors, exit codes.
+load helpers
+
+@test "--help lists the commands and exit codes" {
+	run "$VFBUF" --help
+	assert_success
+	assert_output --partial "Usage: vfbuf [OPTION...] COMMAND [ARGS...]"
+	for c in list stat maps-decode; do
+		assert_line --regexp "^  $c +[A-Z]"
+	done
+	assert_output --partial "69 the running kernel"
+}
+
+@test "--version prints the version from VERSION" {
+	run "$VFBUF" --version
+	assert_success
+	assert_output "vfbuf $(cat "$TOP/VERSION")"
+}
+
+@test "--version -v also names the running kernel" {
+	run "$VFBUF" --version -v
+	assert_success
+	assert_line --index 1 --partial "kernel $(uname -r)"
+}
+
+@test "no command is a usage error (exit 2)" {
+	run --separate-stderr "$VFBUF"
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: no command given
+hint: try 'vfbuf --help'"
+}
+
+@test "commands match exactly: a prefix is not a command" {
+	run --separate-stderr "$VFBUF" lis
+	assert_failure 2
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: 'lis': unknown command"
+}
+
+@test "unknown option after a command: vfbuf: CMD: message, exit 2" {
+	run --separate-stderr "$VFBUF" list --bogus
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: list: unrecognized option '--bogus'
+hint: try 'vfbuf list --help'"
+	assert_equal "$output" ""
+}
+
+@test "missing option argument is a usage error" {
+	run --separate-stderr "$VFBUF" stat --pid
+	assert_failure 2
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: stat: option '--pid' requires an argument"
+}
+
+@test "-J before or after the command gives the same JSON" {
+	run vf -J list
+	assert_success
+	local before=$output
+	run vf list -J
+	assert_success
+	assert_equal "$output" "$before"
+	jq_ok '.devices | length == 4'
+}
+
+@test "usage errors are JSON with -J, on stdout" {
+	run --separate-stderr "$VFBUF" -J list --bogus
+	assert_failure 2
+	assert_equal "$stderr" ""
+	jq_ok '.error[0].command == "list" and .error[0].exit == 2 and (.error[0].what | test("--bogus"))'
+}
+
+@test "command errors are JSON with -J" {
+	run --separate-stderr vf -J maps-decode 999999
+	assert_failure 1
+	jq_ok '.error[0].what == "reading the maps of process 999999" and (.error[0].why | test("ESRCH"))'
+}
+
+@test "--sysroot pointing nowhere fails clearly" {
+	run --separate-stderr "$VFBUF" --sysroot /nonexistent list
+	assert_failure 1
+	assert_equal "$(echo "$stderr" | head -1)" \
+		"vfbuf: list: reading /nonexistent/sys/bus/pci/devices: No such file or directory (ENOENT)"
+	[[ "$stderr" == *$'\nhint: check --sysroot' ]]
+}
+
+@test "-s is parsed by libpci: bad selectors are usage errors" {
+	run --separate-stderr vf list -s 99999:1
+	assert_failure 2
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: list: -s '99999:1': Invalid bus number"
+	run --separate-stderr vf list -d xyz:1
+	assert_failure 2
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: list: -d 'xyz:1': Invalid vendor ID"
+}
+
+@test "-o with an unknown column is a usage error" {
+	run --separate-stderr vf list -o BDF,NOPE
+	assert_failure 2
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: list: --output 'NOPE': unknown column"
+}
+
+@test "a write error on stdout is reported, not lost" {
+	[ -w /dev/full ] || skip "no /dev/full here"
+	run --separate-stderr bash -c '"$0" --sysroot "$1" list --all > /dev/full' "$VFBUF" "$FIX"
+	assert_failure 1
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: list: writing standard output: No space left on device (ENOSPC)"
+}
