@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# rig.bats: the VM rig is what the guest suite assumes (guest only:
+# make check-vm). Its ivshmem test has a host half in tests/vm/check-vm,
+# which reads the backing file after the run.
+
+setup_file() {
+	[ -n "${VFBUF_VM:-}" ] || skip "guest-only test: run it with make check-vm"
+}
+
+setup() {
+	bats_load_library bats-support
+	bats_load_library bats-assert
+}
+
+@test "VFBUF_EDU and VFBUF_IVSHMEM are the edu and ivshmem devices" {
+	[[ $VFBUF_EDU =~ ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]]
+	[[ $VFBUF_IVSHMEM =~ ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]]
+	run cat "/sys/bus/pci/devices/$VFBUF_EDU/vendor" "/sys/bus/pci/devices/$VFBUF_EDU/device"
+	assert_output $'0x1234\n0x11e8'
+	run cat "/sys/bus/pci/devices/$VFBUF_IVSHMEM/vendor" "/sys/bus/pci/devices/$VFBUF_IVSHMEM/device"
+	assert_output $'0x1af4\n0x1110'
+}
+
+@test "both devices are bound to the rig's driver (vfio-pci by default)" {
+	[ -n "$VFBUF_VM_DRIVER" ]
+	run basename "$(readlink "/sys/bus/pci/devices/$VFBUF_EDU/driver")"
+	assert_output "$VFBUF_VM_DRIVER"
+	run basename "$(readlink "/sys/bus/pci/devices/$VFBUF_IVSHMEM/driver")"
+	assert_output "$VFBUF_VM_DRIVER"
+}
+
+@test "the vfio modules are loaded" {
+	for m in vfio vfio_iommu_type1 irqbypass vfio_pci_core vfio_pci; do
+		[ -d "/sys/module/$m" ] || fail "module $m not loaded"
+	done
+}
+
+@test "the IOMMU is on and each device has its own group" {
+	[ -n "$(ls /sys/class/iommu)" ]
+	for bdf in "$VFBUF_EDU" "$VFBUF_IVSHMEM"; do
+		g=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")")
+		run ls "/sys/kernel/iommu_groups/$g/devices"
+		assert_output "$bdf"
+	done
+	run basename "$(readlink "/sys/bus/pci/devices/$VFBUF_EDU/iommu_group")"
+	assert_output "$VFBUF_EDU_GROUP"
+	run basename "$(readlink "/sys/bus/pci/devices/$VFBUF_IVSHMEM/iommu_group")"
+	assert_output "$VFBUF_IVSHMEM_GROUP"
+}
+
+@test "/dev/vfio/vfio and /dev/vfio/N of both groups exist" {
+	[ -c /dev/vfio/vfio ]
+	[ -c "/dev/vfio/$VFBUF_EDU_GROUP" ]
+	[ -c "/dev/vfio/$VFBUF_IVSHMEM_GROUP" ]
+}
+
+@test "the system dma-heap and debugfs dma_buf are there" {
+	[ -c /dev/dma_heap/system ]
+	[ -r /sys/kernel/debug/dma_buf/bufinfo ]
+}
+
+@test "the project tree is the working directory, with the built helpers" {
+	[ "$PWD" = /vfbuf ] || [ "$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)" = /vfbuf ]
+	[ -f /vfbuf/tests/vm/run ]
+	[ ! -e /vfbuf/.git ]
+	[ -x /vfbuf/tests/helpers/vfbuf-holder ]
+	[ -x /vfbuf/tests/helpers/uapi-facts ]
+	run command -v uapi-facts
+	assert_output /vfbuf/tests/helpers/uapi-facts
+}
+
+@test "vfbuf is on PATH and runs" {
+	run command -v vfbuf
+	assert_output /usr/local/bin/vfbuf
+	# It must at least start: every shared library it needs is in the guest.
+	run vfbuf --help
+	refute_output --partial 'error while loading shared libraries'
+	refute_output --partial 'not found'
+}
+
+@test "vfbuf-holder prints its objects and stops on SIGTERM" {
+	out=$BATS_TEST_TMPDIR/holder
+	vfbuf-holder "$VFBUF_EDU" > "$out" &
+	pid=$!
+	for _ in $(seq 50); do grep -q '^ready' "$out" && break; sleep 0.1; done
+	run cat "$out"
+	assert_line --regexp "^device pid=$pid fd=[0-9]+ ino=[0-9]+ dev=[0-9a-f]+:[0-9a-f]+ bdf=$VFBUF_EDU group=$VFBUF_EDU_GROUP "
+	assert_line --regexp "^dmabuf pid=$pid fd=[0-9]+ .* size=4096 name=vfbuf-test:$VFBUF_EDU:bar0 bdf=$VFBUF_EDU bar=0 ranges=0\+1000$"
+	assert_line --regexp "^heap pid=$pid fd=[0-9]+ .* size=8192 name=vfio[0-9]+:$VFBUF_EDU/0 map=[0-9a-f]+-[0-9a-f]+$"
+	assert_line --regexp "^bar-map pid=$pid fd=[0-9]+ .* bar=0 size=1048576 pgoff=00000000 map=[0-9a-f]+-[0-9a-f]+$"
+	assert_line "ready pid=$pid"
+	# what it printed is what the kernel shows
+	map=$(sed -n 's/^heap .* map=\([0-9a-f-]*\)$/\1/p' "$out")
+	ino=$(sed -n 's/^heap .* ino=\([0-9]*\) .*/\1/p' "$out")
+	run grep "^$map " "/proc/$pid/maps"
+	assert_output --regexp " $ino +/dmabuf:vfio[0-9]+:$VFBUF_EDU/0$"
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+@test "ivshmem: a write through VFIO reads back (the host checks the file)" {
+	uapi-facts write "$VFBUF_IVSHMEM" 2 0xff000 vfbuf-rig-ivshmem-ok
+	run uapi-facts read "$VFBUF_IVSHMEM" 2 0xff000 64
+	assert_output vfbuf-rig-ivshmem-ok
+}
