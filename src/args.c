@@ -166,6 +166,7 @@ static const struct argp_option table_opts[] = {
 	{ "output", 'o', "COLUMNS", 0, "Columns to show (comma list; +LIST adds to the defaults)", -2 },
 	{ "noheadings", 'n', NULL, 0, "Do not print a header line", -2 },
 	{ "raw", 'r', NULL, 0, "Raw output: no alignment, one space between columns", -2 },
+	{ "bytes", 'b', NULL, 0, "Print sizes in bytes, not 4K/1M", -2 },
 	{ 0 }
 };
 
@@ -181,6 +182,9 @@ static error_t table_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'r':
 		vf_topts.raw = true;
+		return 0;
+	case 'b':
+		vf_topts.bytes = true;
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;

@@ -106,18 +106,6 @@ static void bars_summary(const struct vf_pcidev *d, char *out, size_t sz)
 	}
 }
 
-static void size_cell(struct vf_table *t, size_t col, uint64_t v)
-{
-	char s[32];
-
-	if (vf.json) {
-		vf_cell_u64(t, col, v);
-		return;
-	}
-	vf_human_size(v, s, sizeof(s));
-	vf_cell_str(t, col, s);
-}
-
 static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct probe *p)
 {
 	char buf[256];
@@ -157,7 +145,7 @@ static void bar_rows(struct vf_table *t, const struct vf_pcidev *d, const struct
 		vf_table_row(t);
 		vf_cell_str(t, BCOL_BDF, d->bdfstr);
 		vf_cell(t, BCOL_BAR, "%d", i);
-		size_cell(t, BCOL_SIZE, b->size);
+		vf_cell_size(t, BCOL_SIZE, b->size);
 		vf_cell_str(t, BCOL_TYPE, b->io ? "io" : "mem");
 		if (!b->io)
 			vf_cell(t, BCOL_BITS, "%d", b->is64 ? 64 : 32);
@@ -175,7 +163,7 @@ static int run(int argc, char **argv);
 
 static const struct argp_option options[] = {
 	{ "all", 'a', NULL, 0, "List every PCI device, not only those bound to VFIO drivers", 0 },
-	{ "bars", 'b', NULL, 0, "One row per BAR instead of one per device", 0 },
+	{ "bars", 'B', NULL, 0, "One row per BAR instead of one per device", 0 },
 	{ "probe", 'p', NULL, 0, "Open each VFIO device and ask it (dma-buf export, region flags)", 0 },
 	{ 0 }
 };
@@ -185,7 +173,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	(void)arg;
 	switch (key) {
 	case 'a': opt.all = true; return 0;
-	case 'b': opt.bars = true; return 0;
+	case 'B': opt.bars = true; return 0;
 	case 'p': opt.probe = true; return 0;
 	case ARGP_KEY_ARG:
 		vf_usage_error(state, "unexpected argument '%s'", arg);

@@ -54,18 +54,6 @@ struct source {
 	struct vf_bdf devs[2];
 };
 
-static void cell_size(struct vf_table *t, size_t col, uint64_t v)
-{
-	char s[32];
-
-	if (vf.json) {
-		vf_cell_u64(t, col, v);
-		return;
-	}
-	vf_human_size(v, s, sizeof(s));
-	vf_cell_str(t, col, s);
-}
-
 /* The PCI device behind /dev/vfio/devices/vfioN, from sysfs. */
 static bool cdev_device(const char *vfio, struct vf_bdf *b)
 {
@@ -142,7 +130,7 @@ static void decode(struct vf_table *t, struct source *src, const struct vf_maps_
 		vf_cell(t, COL_PID, "%d", (int)src->pid);
 	vf_cell(t, COL_START, "%llx", (unsigned long long)m->start);
 	vf_cell(t, COL_END, "%llx", (unsigned long long)m->end);
-	cell_size(t, COL_SIZE, m->end - m->start);
+	vf_cell_size(t, COL_SIZE, m->end - m->start);
 	vf_cell_str(t, COL_PERMS, m->perms);
 	vf_cell(t, COL_OFFSET, "%llx", (unsigned long long)m->offset);
 	vf_cell_str(t, COL_KIND, kind);

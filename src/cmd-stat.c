@@ -249,7 +249,6 @@ static int cmp_entry(const void *a, const void *b)
 static int print_table(void)
 {
 	struct vf_table *t = vf_table_new("dmabufs", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
-	char size[32];
 	struct vf_name_ref ref;
 	size_t i;
 
@@ -263,14 +262,8 @@ static int print_table(void)
 		vf_cell_str(t, COL_KIND, e->vfio_device ? "vfio-device" : "dmabuf");
 		if (!e->vfio_device)
 			vf_cell_u64(t, COL_INODE, e->ino);
-		if (e->has_size) {
-			if (vf.json)
-				vf_cell_u64(t, COL_SIZE, e->size);
-			else {
-				vf_human_size(e->size, size, sizeof(size));
-				vf_cell_str(t, COL_SIZE, size);
-			}
-		}
+		if (e->has_size)
+			vf_cell_size(t, COL_SIZE, e->size);
 		vf_cell_str(t, COL_EXPORTER, *e->exporter ? e->exporter : NULL);
 		vf_cell_str(t, COL_NAME, *e->name ? e->name : NULL);
 		vf_cell_str(t, COL_DEVICE, *e->device ? e->device : NULL);

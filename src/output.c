@@ -288,6 +288,18 @@ void vf_cell_bool(struct vf_table *t, size_t col, bool v)
 	vf_cell_str(t, col, vf.json ? (v ? "1" : "0") : (v ? "yes" : "no"));
 }
 
+void vf_cell_size(struct vf_table *t, size_t col, uint64_t v)
+{
+	char s[32];
+
+	if (vf.json || vf_topts.bytes) {
+		vf_cell_u64(t, col, v);
+		return;
+	}
+	vf_human_size(v, s, sizeof(s));
+	vf_cell_str(t, col, s);
+}
+
 int vf_table_print(struct vf_table *t)
 {
 	int r = 0;

@@ -50,6 +50,7 @@ struct vf_table_opts {
 	const char *columns; /* -o */
 	bool noheadings;     /* -n */
 	bool raw;            /* -r */
+	bool bytes;          /* -b */
 };
 extern struct vf_table_opts vf_topts;
 
@@ -67,6 +68,8 @@ void vf_cell_str(struct vf_table *t, size_t col, const char *s);
 void vf_cell_u64(struct vf_table *t, size_t col, uint64_t v);
 void vf_cell_hex(struct vf_table *t, size_t col, uint64_t v);
 void vf_cell_bool(struct vf_table *t, size_t col, bool v);
+/* A size: bytes with -b and in JSON, else human ("4K"). */
+void vf_cell_size(struct vf_table *t, size_t col, uint64_t v);
 bool vf_table_has(const struct vf_table *t, size_t col);
 size_t vf_table_rows(const struct vf_table *t);
 /* Print and free.  Returns 0, or an error code if stdout failed. */
