@@ -31,14 +31,14 @@ _vfbuf_commands='list stat maps-decode'
 
 # shared option groups
 _vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir -?|--help --usage'
-_vfbuf_group_table='-o|--output=columns -n|--noheadings -r|--raw'
+_vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
 
 # before the command
 _vfbuf_opts_main='-V|--version @global'
 
 # vfbuf list
-_vfbuf_opts_list='-a|--all -b|--bars -p|--probe @select @table @global'
+_vfbuf_opts_list='-a|--all -B|--bars -p|--probe @select @table @global'
 _vfbuf_cols_list='BDF IDS NAME CLASS DRIVER VFIO GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF PROBE'
 _vfbuf_cols_list_bars='BDF BAR SIZE TYPE BITS PREFETCH FLAGS MMAP OFFSET'
 
