@@ -20,6 +20,8 @@
  *  - The classic BAR mmap() of the device fd is backed by a dma-buf named
  *    "%s:%s/%x" (vfio device, PCI device, BAR) that holds the device file,
  *    with the mmap offset (index << 40) kept in vm_pgoff.
+ *  - debugfs vfbuf_sim/<BDF>/buffers lists the device's buffers: dma-buf
+ *    inode, kind, BAR, ranges, attribute and state.
  *  - Two revisions of the series' uAPI, chosen by the "uapi" parameter:
  *      v1: ioctl VFIO_BASE + 22 (revoke), attribute in flags bits 31:28;
  *      v4: features 13 (DMA_BUF_REVOKE) and 14 (DMA_BUF_MEMATTR).
@@ -27,6 +29,7 @@
  * Behaviour is this module's reading of the series, not the kernel's.
  * Buffers cannot be attached by importing devices (attach: EOPNOTSUPP).
  */
+#include <linux/debugfs.h>
 #include <linux/dma-buf.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -34,6 +37,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -106,6 +110,7 @@ struct vfbuf_dev {
 	struct vfio_pci_core_device core;	/* first: vfio_alloc_device */
 	struct mutex bufs_lock;			/* protects bufs */
 	struct list_head bufs;			/* every live vfbuf_buf */
+	struct dentry *debugfs;
 };
 
 struct vfbuf_buf {
@@ -115,6 +120,7 @@ struct vfbuf_buf {
 	struct list_head elm;			/* in vd->bufs while registered */
 	bool registered;			/* holds a vfio registration */
 	size_t size;
+	unsigned int bar;
 	u32 nr_ranges;
 	struct phys_vec *phys_vec;
 	/* classic BAR mmap: the device file, and vm_pgoff of byte 0 */
@@ -516,6 +522,7 @@ static int vfbuf_feature_dma_buf(struct vfbuf_dev *vd, u32 flags,
 		goto out_ranges;
 	}
 	buf->size = length;
+	buf->bar = get.region_index;
 	buf->wc = attr == VFBUF_V1_ATTR_WC;
 	/* EINVAL past the BAR end, EOVERFLOW on wrap-around, as mainline */
 	ret = vfio_pci_core_get_dmabuf_phys(core, &provider, get.region_index,
@@ -679,6 +686,7 @@ static int vfbuf_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	if (!buf)
 		return -ENOMEM;
 	buf->size = req_start + req_len;
+	buf->bar = index;
 	buf->phys_vec[0].paddr = pci_resource_start(pdev, index);
 	buf->phys_vec[0].len = buf->size;
 	buf->pgoff_base = (pgoff_t)index << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
@@ -770,6 +778,43 @@ static const struct vfio_pci_device_ops vfbuf_pci_ops = {
 	.get_dmabuf_phys	= vfio_pci_core_get_dmabuf_phys,
 };
 
+/* ---- debugfs: <BDF>/buffers ---- */
+
+static struct dentry *vfbuf_debugfs_root;
+
+static int vfbuf_buffers_show(struct seq_file *s, void *unused)
+{
+	struct vfbuf_dev *vd = s->private;
+	struct pci_dev *pdev = vd->core.pdev;
+	struct vfbuf_buf *buf;
+	u32 i;
+
+	mutex_lock(&vd->bufs_lock);
+	list_for_each_entry(buf, &vd->bufs, elm) {
+		resource_size_t start = pci_resource_start(pdev, buf->bar);
+
+		if (!get_file_active(&buf->dmabuf->file))
+			continue;
+		down_read(&buf->lock);
+		seq_printf(s, "ino %llu kind %s bar %u size 0x%zx attr %s state %s ranges",
+			   (u64)file_inode(buf->dmabuf->file)->i_ino,
+			   buf->vfile ? "classic" : "export", buf->bar, buf->size,
+			   buf->wc ? "wc" : "uc",
+			   buf->revoked ? "revoked" :
+			   buf->quiesced ? "quiesced" : "live");
+		for (i = 0; i < buf->nr_ranges; i++)
+			seq_printf(s, "%s0x%llx+0x%llx", i ? "," : " ",
+				   (u64)(buf->phys_vec[i].paddr - start),
+				   (u64)buf->phys_vec[i].len);
+		seq_putc(s, '\n');
+		up_read(&buf->lock);
+		fput(buf->dmabuf->file);
+	}
+	mutex_unlock(&vd->bufs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vfbuf_buffers);
+
 /* ---- PCI driver ---- */
 
 static int vfbuf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -788,6 +833,9 @@ static int vfbuf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		vfio_put_device(&vd->core.vdev);
 		return ret;
 	}
+	vd->debugfs = debugfs_create_dir(pci_name(pdev), vfbuf_debugfs_root);
+	debugfs_create_file("buffers", 0444, vd->debugfs, vd,
+			    &vfbuf_buffers_fops);
 	return 0;
 }
 
@@ -795,6 +843,7 @@ static void vfbuf_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
 
+	debugfs_remove_recursive(to_vfbuf(&core->vdev)->debugfs);
 	vfio_pci_core_unregister_device(core);
 	vfio_put_device(&core->vdev);
 }
@@ -814,7 +863,24 @@ static struct pci_driver vfbuf_driver = {
 	.err_handler		= &vfio_pci_core_err_handlers,
 	.driver_managed_dma	= true,
 };
-module_pci_driver(vfbuf_driver);
+static int __init vfbuf_init(void)
+{
+	int ret;
+
+	vfbuf_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	ret = pci_register_driver(&vfbuf_driver);
+	if (ret)
+		debugfs_remove_recursive(vfbuf_debugfs_root);
+	return ret;
+}
+module_init(vfbuf_init);
+
+static void __exit vfbuf_exit(void)
+{
+	pci_unregister_driver(&vfbuf_driver);
+	debugfs_remove_recursive(vfbuf_debugfs_root);
+}
+module_exit(vfbuf_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-pci variant driver emulating the posted VFIO dma-buf mmap/revoke series (testing only)");

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/vfio.h>
@@ -265,6 +266,112 @@ static const char *maps_line(void *p)
 	return line;
 }
 
+/*
+ * The driver's debugfs line for dma-buf fd @dfd of device @bdf, or NULL when
+ * debugfs is not there.
+ */
+static const char *debugfs_line(const char *bdf, int dfd)
+{
+	static char line[512];
+	char path[128], key[48];
+	struct stat st;
+	FILE *f;
+
+	if (fstat(dfd, &st))
+		return NULL;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfbuf_sim/%s/buffers", bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	snprintf(key, sizeof(key), "ino %llu ", (unsigned long long)st.st_ino);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key))) {
+			line[strcspn(line, "\n")] = 0;
+			fclose(f);
+			return line;
+		}
+	}
+	fclose(f);
+	return "";
+}
+
+/*
+ * Vending: a subordinate process that inherited dma-buf fd @dfd maps it and
+ * reads; the primary revokes; the subordinate's next access must fault.
+ * Returns 1 on the expected story.
+ */
+static int vend_and_revoke(int devfd, int dfd, uint32_t expect)
+{
+	int up[2], down[2], st;
+	char c;
+	pid_t pid;
+
+	if (pipe(up) || pipe(down))
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		volatile uint8_t *sm = map(dfd, PG, 0);
+		uint32_t x = 0;
+
+		close(devfd);	/* the subordinate has no device fd */
+		if (sm == MAP_FAILED || peek32(sm, &x) || x != expect)
+			_exit(10);
+		if (write(up[1], "r", 1) != 1 || read(down[0], &c, 1) != 1)
+			_exit(11);
+		_exit(peek32(sm, &x) == -1 ? 0 : 12);
+	}
+	if (read(up[0], &c, 1) != 1) {
+		waitpid(pid, &st, 0);
+		return 0;
+	}
+	if (do_revoke(devfd, dfd))
+		printf("  revoke: %s\n", en(errno));
+	if (write(down[1], "g", 1) != 1)
+		return 0;
+	waitpid(pid, &st, 0);
+	close(up[0]); close(up[1]); close(down[0]); close(down[1]);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		printf("  subordinate: status 0x%x\n", st);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/*
+ * Faults racing revocation: a child reads the mapping in a tight loop while
+ * the parent revokes; the child must end with SIGBUS, never hang or read
+ * after the revoke returned. @rounds export/map/revoke cycles.
+ */
+static int race_revoke(int devfd, uint32_t bar, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		int dfd = export1(devfd, bar, 0, PG), st;
+		volatile uint8_t *rm;
+		pid_t pid;
+
+		if (dfd < 0)
+			return 0;
+		rm = map(dfd, PG, 0);
+		if (rm == MAP_FAILED)
+			return 0;
+		pid = fork();
+		if (pid == 0) {
+			uint32_t x;
+
+			for (;;)
+				if (peek32(rm, &x))
+					_exit(0);
+		}
+		usleep(i % 7 * 300);
+		if (do_revoke(devfd, dfd))
+			return 0;
+		waitpid(pid, &st, 0);
+		munmap((void *)rm, PG);
+		close(dfd);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			return 0;
+	}
+	return 1;
+}
+
 static int dmesg_clean(void)
 {
 	/* WARN/BUG/Oops/lockdep lines in the kernel log */
@@ -464,6 +571,31 @@ int main(int argc, char **argv)
 	ret = m != MAP_FAILED ? peek32(m, &v) : -1;
 	check(!ret && v == 0x010000ed, "re-export of the revoked range works", "0x%08x", v);
 
+	{
+		const char *l = debugfs_line(edu_bdf, d);
+
+		if (l)
+			check(strstr(l, "attr uc") && strstr(l, "kind export"),
+			      "debugfs: buffer listed with attr uc", "%s", l);
+	}
+
+	/* vending: a subordinate process maps, the primary revokes */
+	{
+		int dv = export1(edu, 0, 0, PG);
+
+		check(dv >= 0 && vend_and_revoke(edu, dv, 0x010000ed),
+		      "vending: subordinate faults after the primary revokes", "");
+		if (dv >= 0) {
+			const char *l = debugfs_line(edu_bdf, dv);
+
+			if (l)
+				check(strstr(l, "state revoked") != NULL,
+				      "debugfs: revoked buffer listed as revoked", "%s", l);
+			close(dv);
+		}
+	}
+	check(race_revoke(edu, 0, 100), "faults racing revoke: 100 rounds end in SIGBUS", "");
+
 	/* revoke through a dup'd fd */
 	d2 = dup(d);
 	ret = do_revoke(edu, d2);
@@ -520,6 +652,16 @@ int main(int argc, char **argv)
 		ret |= m != MAP_FAILED ? peek32(m + 8, &v) : -1;
 		check(!ret && v == 0x5ca1ab1e && *(volatile uint32_t *)(ci + PG + 8) == v,
 		      "WC buffer: mmap, write, read back", "%s", d < 0 ? en(errno) : "");
+		{
+			const char *l = debugfs_line(ivs_bdf, d);
+
+			if (l) {
+				printf("  debugfs: %s\n", l);
+				check(strstr(l, "attr wc") && strstr(l, "state live") &&
+				      strstr(l, "ranges 0x1000+0x1000"),
+				      "debugfs: WC buffer listed with attr wc", "");
+			}
+		}
 		if (uapi == 4) {
 			struct { int32_t fd; uint32_t attr; } ma = { d, 7 };
 
