@@ -611,7 +611,8 @@ static long vfbuf_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return vfbuf_revoke_fd(vd, (int)r.dmabuf_fd);
 	}
 
-	if (cmd == VFIO_DEVICE_RESET || cmd == VFIO_DEVICE_PCI_HOT_RESET) {
+	if ((cmd == VFIO_DEVICE_RESET && vd->core.reset_works) ||
+	    cmd == VFIO_DEVICE_PCI_HOT_RESET) {
 		/* revoke temporarily around the reset, then restore */
 		vfbuf_zap_all(vd, true);
 		ret = vfio_pci_core_ioctl(vdev, cmd, arg);

@@ -492,6 +492,26 @@ int main(int argc, char **argv)
 			close(d);
 	}
 
+	/* ---- the revision's entry points, and only those ---- */
+	{
+		struct v1_revoke r = { sizeof(r), 0 };
+		int p13, p14, io;
+
+		p13 = feature(edu, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET | V4_F_REVOKE, NULL, 0);
+		p13 = p13 ? errno : 0;
+		p14 = feature(edu, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET | V4_F_MEMATTR, NULL, 0);
+		p14 = p14 ? errno : 0;
+		io = ioctl(edu, V1_REVOKE, &r) ? errno : 0;
+		if (uapi == 4)
+			check(!p13 && !p14 && io == ENOTTY,
+			      "v4: features 13/14 probe 0, v1 ioctl ENOTTY", "%s %s %s",
+			      en(p13), en(p14), en(io));
+		else
+			check(p13 == ENOTTY && p14 == ENOTTY && io == EINVAL,
+			      "v1: features 13/14 ENOTTY, ioctl(fd 0) EINVAL", "%s %s %s",
+			      en(p13), en(p14), en(io));
+	}
+
 	/* ---- mmap and MMIO through a dma-buf ---- */
 	d = export1(edu, 0, 0, PG);
 	check(d >= 0, "export edu BAR0 [0,4K)", "fd=%d %s", d, d < 0 ? en(errno) : "");
@@ -695,7 +715,23 @@ int main(int argc, char **argv)
 			w = peek32(m, &v);
 			check(!w && v == 0x010000ed, "after device reset -> maps again", "0x%08x", v);
 		} else {
-			printf("SKIP device reset: %s\n", en(errno));
+			printf("SKIP device reset (edu): %s\n", en(errno));
+		}
+		{
+			int di = export1(ivs, 2, 0, PG);
+			volatile uint8_t *mi = di >= 0 ? map(di, PG, 0) : MAP_FAILED;
+
+			if (mi != MAP_FAILED && !poke32(mi + 64, 0x600dcafe) &&
+			    !ioctl(ivs, VFIO_DEVICE_RESET)) {
+				w = peek32(mi + 64, &v);
+				check(!w && v == 0x600dcafe, "after device reset (ivshmem) -> maps again",
+				      "0x%08x", v);
+			} else {
+				printf("SKIP device reset (ivshmem): %s\n", en(errno));
+			}
+			if (mi != MAP_FAILED)
+				munmap((void *)mi, PG);
+			close(di);
 		}
 
 		/* ---- device closed while mapped ---- */
