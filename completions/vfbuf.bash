@@ -23,14 +23,16 @@
 #   _vfbuf_args_NAME   what its non-option arguments are (a KIND below)
 # and its name goes into _vfbuf_commands.  An option is written SHORT|--LONG,
 # or just one of them, followed by =KIND when it takes an argument; KIND is
-# one of: bdf id columns pid fd file dir (anything else completes nothing).
+# one of: bdf id columns pid fd file dir uapi (anything else completes nothing).
 # @global, @table and @select stand for the shared option groups (src/args.c).
 # tests/bats/docs.bats checks all this against `vfbuf [COMMAND] --help`.
 
 _vfbuf_commands='list stat maps-decode'
 
 # shared option groups
-_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir -?|--help --usage'
+_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi -?|--help --usage'
+# the values of --uapi
+_vfbuf_uapi_revs='none auto v1 v4'
 _vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
 
@@ -209,6 +211,9 @@ _vfbuf_arg()
 	dir)
 		compopt -o filenames 2> /dev/null
 		_vfbuf_reply -d -- "$cur"
+		;;
+	uapi)
+		_vfbuf_reply -W "$_vfbuf_uapi_revs" -- "$cur"
 		;;
 	esac
 }
