@@ -864,6 +864,7 @@ static struct pci_driver vfbuf_driver = {
 	.err_handler		= &vfio_pci_core_err_handlers,
 	.driver_managed_dma	= true,
 };
+
 static int __init vfbuf_init(void)
 {
 	int ret;
