@@ -42,11 +42,16 @@ ifneq ($(SANITIZE),1)
 	@ln -sf $(BIN) vfbuf
 endif
 
+# V=1 shows the commands
+Q := $(if $(V),,@)
+
 $(BIN): $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $$($(PKG_CONFIG) --libs $(PKGS))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $$($(PKG_CONFIG) --libs $(PKGS))
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile | $(BUILD)/.deps-ok
-	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $$($(PKG_CONFIG) --cflags $(PKGS)) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $$($(PKG_CONFIG) --cflags $(PKGS)) -c -o $@ $<
 
 # Make sure the libraries are there before the first compile: install them
 # (root) or say exactly how.

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
+#include "uapi.h"
 
 struct vf_select vf_sel;
 
@@ -107,6 +108,13 @@ unsigned long long vf_arg_u64(const struct argp_state *state, const char *opt, c
 	return v;
 }
 
+unsigned int vf_arg_width(const struct argp_state *state, const char *arg)
+{
+	if (!strcmp(arg, "1") || !strcmp(arg, "2") || !strcmp(arg, "4") || !strcmp(arg, "8"))
+		return (unsigned int)(arg[0] - '0');
+	vf_usage_error(state, "--width '%s': accesses are 1, 2, 4 or 8 bytes wide", arg);
+}
+
 void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags,
 		   void *input)
 {
@@ -121,13 +129,15 @@ void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int 
 
 /* ---- global options ---- */
 
-enum { OPT_SYSROOT = 0x1000 };
+enum { OPT_SYSROOT = 0x1000, OPT_UAPI };
 
 static const struct argp_option global_opts[] = {
 	{ "json", 'J', NULL, 0, "Machine output (JSON), errors too", -1 },
 	{ "quiet", 'q', NULL, 0, "Print no warnings or notes", -1 },
 	{ "verbose", 'v', NULL, 0, "Say more (repeatable)", -1 },
 	{ "sysroot", OPT_SYSROOT, "DIR", 0, "Read sysfs, procfs and /dev under DIR", -1 },
+	{ "uapi", OPT_UAPI, "REV", 0,
+	  "Series uAPI revision to speak: none (default), auto (what the device's driver declares), v1, v4", -1 },
 	{ 0 }
 };
 
@@ -145,6 +155,10 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'v':
 		vf.verbose++;
+		return 0;
+	case OPT_UAPI:
+		if (vf_uapi_select(arg))
+			vf_usage_error(state, "--uapi '%s': unknown revision (none, auto, v1, v4)", arg);
 		return 0;
 	case OPT_SYSROOT: {
 		size_t n = strlen(arg);

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
+#include "mapping.h"
 #include "procfs.h"
 
 static struct {
@@ -49,102 +50,37 @@ static const struct vf_colinfo cols[] = {
 /* What one source (a process, a file) needs while decoding. */
 struct source {
 	const char *label; /* for warnings */
-	pid_t pid;         /* 0: unknown */
-	int vfio_devs;     /* its VFIO devices (up to 2); -1: not looked up yet */
-	struct vf_bdf devs[2];
+	struct vf_decode_ctx ctx;
 };
-
-/* The PCI device behind /dev/vfio/devices/vfioN, from sysfs. */
-static bool cdev_device(const char *vfio, struct vf_bdf *b)
-{
-	char p[PATH_MAX], link[PATH_MAX];
-
-	return !vf_path(p, sizeof(p), "/sys/class/vfio-dev/%s/device", vfio) &&
-	       vf_readlink(p, link, sizeof(link)) > 0 && !vf_bdf_from_syspath(link, b);
-}
 
 static void decode(struct vf_table *t, struct source *src, const struct vf_maps_line *m,
 		   unsigned long lineno)
 {
-	const char *kind = NULL;
-	struct vf_name_ref ref;
-	struct vf_bdf bdf;
-	bool has_bdf = false, has_bar = false, has_baroff = false;
-	unsigned int bar = 0;
-	char vfio[32] = "", bdfs[VF_BDF_LEN];
-	const char *name = m->path;
-	size_t name_len = m->path_len;
+	struct vf_decoded d;
+	char bdfs[VF_BDF_LEN];
 
-	if (m->path_len >= 8 && !memcmp(m->path, "/dmabuf:", 8)) {
-		name += 8;
-		name_len -= 8;
-		switch (vf_decode_dmabuf_name(name, name_len, &ref)) {
-		case VF_NAME_SERIES:
-			kind = "dmabuf-bar";
-			has_bar = true;
-			bar = ref.has_bar ? ref.bar : (unsigned int)(m->offset >> VF_OFFSET_SHIFT);
-			has_baroff = true;
-			break;
-		case VF_NAME_VFBUF:
-			kind = "dmabuf";
-			has_bar = ref.has_bar;
-			bar = ref.bar;
-			break;
-		default:
-			kind = "dmabuf";
-		}
-		if (ref.has_bdf) {
-			bdf = ref.bdf;
-			has_bdf = true;
-		}
-		if (ref.has_vfio)
-			snprintf(vfio, sizeof(vfio), "%s", ref.vfio);
-	} else if (m->path_len == 24 && !memcmp(m->path, "anon_inode:[vfio-device]", 24)) {
-		kind = "vfio-bar";
-		if (src->pid && src->vfio_devs < 0)
-			src->vfio_devs = vf_proc_vfio_devices(src->pid, src->devs, 2);
-		/* the anon inode is shared: only a process with one device tells */
-		if (src->vfio_devs == 1) {
-			bdf = src->devs[0];
-			has_bdf = true;
-		}
-	} else if (m->path_len > 22 && m->path_len < 22 + 12 &&
-		   !memcmp(m->path, "/dev/vfio/devices/vfio", 22)) {
-		kind = "vfio-bar";
-		vf_strlcpy(vfio, sizeof(vfio), m->path + 18, m->path_len - 18);
-		has_bdf = cdev_device(vfio, &bdf);
-	}
-	if (kind && !strcmp(kind, "vfio-bar")) {
-		has_bar = true;
-		bar = (unsigned int)(m->offset >> VF_OFFSET_SHIFT);
-		has_baroff = true;
-	}
-	if (!kind) {
-		if (!opt.everything)
-			return;
-		kind = "other";
-	}
-
+	if (!vf_decode_mapping(&src->ctx, m, &d) && !opt.everything)
+		return;
 	vf_table_row(t);
-	if (src->pid)
-		vf_cell(t, COL_PID, "%d", (int)src->pid);
+	if (src->ctx.pid)
+		vf_cell(t, COL_PID, "%d", (int)src->ctx.pid);
 	vf_cell(t, COL_START, "%llx", (unsigned long long)m->start);
 	vf_cell(t, COL_END, "%llx", (unsigned long long)m->end);
 	vf_cell_size(t, COL_SIZE, m->end - m->start);
 	vf_cell_str(t, COL_PERMS, m->perms);
 	vf_cell(t, COL_OFFSET, "%llx", (unsigned long long)m->offset);
-	vf_cell_str(t, COL_KIND, kind);
-	if (has_bdf) {
-		vf_format_bdf(&bdf, bdfs);
+	vf_cell_str(t, COL_KIND, d.kind);
+	if (d.has_bdf) {
+		vf_format_bdf(&d.bdf, bdfs);
 		vf_cell_str(t, COL_DEVICE, bdfs);
 	}
-	vf_cell_str(t, COL_VFIO, *vfio ? vfio : NULL);
-	if (has_bar)
-		vf_cell(t, COL_BAR, "%u", bar);
-	if (has_baroff)
-		vf_cell_hex(t, COL_BAROFF, m->offset & VF_OFFSET_MASK);
-	if (name_len)
-		vf_cell(t, COL_NAME, "%.*s%s", (int)name_len, name, m->deleted ? " (deleted)" : "");
+	vf_cell_str(t, COL_VFIO, *d.vfio ? d.vfio : NULL);
+	if (d.has_bar)
+		vf_cell(t, COL_BAR, "%u", d.bar);
+	if (d.has_baroff)
+		vf_cell_hex(t, COL_BAROFF, d.baroff);
+	if (d.name_len)
+		vf_cell(t, COL_NAME, "%.*s%s", (int)d.name_len, d.name, m->deleted ? " (deleted)" : "");
 	vf_cell_u64(t, COL_INODE, m->inode);
 	vf_cell_u64(t, COL_LINE, lineno);
 }
@@ -178,7 +114,7 @@ static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
 static int decode_pid(struct vf_table *t, pid_t pid)
 {
 	char label[32];
-	struct source src = { label, pid, -1, { { 0 } } };
+	struct source src = { label, VF_DECODE_CTX(pid) };
 	FILE *f = vf_proc_maps_open(pid);
 
 	if (!f)
@@ -284,7 +220,7 @@ static int run(int argc, char **argv)
 		if (unreadable)
 			vf_warn("%d of %d processes could not be read (permission denied)", unreadable, procs);
 	} else {
-		struct source src = { "stdin", 0, -1, { { 0 } } };
+		struct source src = { "stdin", VF_DECODE_CTX(0) };
 		FILE *f = stdin;
 
 		if (opt.file && strcmp(opt.file, "-")) {

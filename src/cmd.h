@@ -38,6 +38,10 @@ void vf_usage_error(const struct argp_state *state, const char *fmt, ...)
 /* Parse a number option (vf_parse_u64) or exit 2. */
 unsigned long long vf_arg_u64(const struct argp_state *state, const char *opt, const char *arg);
 
-extern const struct vf_command vf_cmd_list, vf_cmd_stat, vf_cmd_maps_decode;
+/* Parse --width (1, 2, 4 or 8) or exit 2. */
+unsigned int vf_arg_width(const struct argp_state *state, const char *arg);
+
+extern const struct vf_command vf_cmd_list, vf_cmd_stat, vf_cmd_maps_decode, vf_cmd_export,
+	vf_cmd_map, vf_cmd_peek, vf_cmd_poke, vf_cmd_revoke;
 
 #endif /* VFBUF_CMD_H */

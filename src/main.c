@@ -15,6 +15,11 @@ static const struct vf_command *const commands[] = {
 	&vf_cmd_list,
 	&vf_cmd_stat,
 	&vf_cmd_maps_decode,
+	&vf_cmd_export,
+	&vf_cmd_map,
+	&vf_cmd_peek,
+	&vf_cmd_poke,
+	&vf_cmd_revoke,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -223,4 +224,70 @@ void vf_region_flags_str(uint32_t flags, char *out, size_t sz)
 		 flags & VFIO_REGION_INFO_FLAG_WRITE ? "w" : "-",
 		 flags & VFIO_REGION_INFO_FLAG_MMAP ? "m" : "-",
 		 flags & VFIO_REGION_INFO_FLAG_CAPS ? "c" : "-");
+}
+
+/* ---- dma-buf export and the series' operations ---- */
+
+int vf_vfio_export(const struct vf_vfio_dev *v, uint32_t bar, const struct vf_range *rg,
+		   uint32_t nranges, uint32_t open_flags, uint32_t flags)
+{
+	size_t sz = sizeof(struct vfio_device_feature) + sizeof(struct vfio_device_feature_dma_buf) +
+		    nranges * sizeof(struct vfio_region_dma_range);
+	struct vfio_device_feature *f = calloc(1, sz);
+	struct vfio_device_feature_dma_buf *db;
+	uint32_t i;
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	f->argsz = (uint32_t)sz;
+	f->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_BUF;
+	db = (struct vfio_device_feature_dma_buf *)f->data;
+	db->region_index = bar;
+	db->open_flags = open_flags;
+	db->flags = flags;
+	db->nr_ranges = nranges;
+	for (i = 0; i < nranges; i++) {
+		db->dma_ranges[i].offset = rg[i].off;
+		db->dma_ranges[i].length = rg[i].len;
+	}
+	r = xioctl(v->device, VFIO_DEVICE_FEATURE, f);
+	free(f);
+	return r;
+}
+
+int vf_dmabuf_set_name(int fd, const char *name)
+{
+	return xioctl(fd, DMA_BUF_SET_NAME, (void *)name);
+}
+
+int vf_vfio_revoke_ioctl(int devfd, unsigned long req, int dmabuf_fd)
+{
+	struct {
+		uint32_t argsz;
+		uint32_t dmabuf_fd;
+	} arg = { sizeof(arg), (uint32_t)dmabuf_fd };
+
+	return xioctl(devfd, req, &arg);
+}
+
+int vf_vfio_revoke_feature(int devfd, unsigned int feature, int dmabuf_fd)
+{
+	struct {
+		struct vfio_device_feature f;
+		int32_t dmabuf_fd;
+	} arg = { { sizeof(arg), VFIO_DEVICE_FEATURE_SET | feature }, dmabuf_fd };
+
+	return xioctl(devfd, VFIO_DEVICE_FEATURE, &arg);
+}
+
+int vf_vfio_memattr(int devfd, unsigned int feature, int dmabuf_fd, uint32_t memattr)
+{
+	struct {
+		struct vfio_device_feature f;
+		int32_t dmabuf_fd;
+		uint32_t memattr;
+	} arg = { { sizeof(arg), VFIO_DEVICE_FEATURE_SET | feature }, dmabuf_fd, memattr };
+
+	return xioctl(devfd, VFIO_DEVICE_FEATURE, &arg);
 }

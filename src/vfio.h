@@ -50,3 +50,20 @@ int vf_vfio_feature_probe(const struct vf_vfio_dev *v, unsigned int feature, uns
 void vf_region_flags_str(uint32_t flags, char *out, size_t sz);
 
 #endif /* VFBUF_VFIO_H */
+
+/* ---- dma-buf export and the series' operations (raw ioctls) ---- */
+
+struct vf_range {
+	uint64_t off, len;
+};
+
+/* VFIO_DEVICE_FEATURE_DMA_BUF.  Returns the new fd or -errno. */
+int vf_vfio_export(const struct vf_vfio_dev *v, uint32_t bar, const struct vf_range *rg,
+		   uint32_t nranges, uint32_t open_flags, uint32_t flags);
+/* DMA_BUF_SET_NAME.  0 or -errno. */
+int vf_dmabuf_set_name(int fd, const char *name);
+/* The series' revoke: through an ioctl (v1) or a feature (v4) on devfd. */
+int vf_vfio_revoke_ioctl(int devfd, unsigned long req, int dmabuf_fd);
+int vf_vfio_revoke_feature(int devfd, unsigned int feature, int dmabuf_fd);
+/* The series' v4 MEMATTR feature. */
+int vf_vfio_memattr(int devfd, unsigned int feature, int dmabuf_fd, uint32_t memattr);

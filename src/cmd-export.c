@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-export.c - vfbuf export: make a dma-buf of BAR ranges, then report
+ * it and close it, hold it, hand it to a command (--exec), or vend it to
+ * clients of a Unix socket (--serve).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "dmabuf.h"
+#include "output.h"
+#include "parse.h"
+#include "vend.h"
+
+static struct {
+	struct vf_export_req req;
+	bool have_bar;
+	bool hold, exec;
+	char **cmd;
+	int ncmd;
+	double revoke_after; /* < 0: never */
+	const char *serve;
+	unsigned long count;
+} opt = { .req = { .check = true }, .revoke_after = -1 };
+
+enum {
+	COL_PID, COL_FD, COL_DEVICE, COL_BAR, COL_RANGES, COL_SIZE, COL_INODE, COL_EXPORTER,
+	COL_NAME, COL_ACCESS, COL_WC,
+};
+static const struct vf_colinfo cols[] = {
+	[COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "process holding the dma-buf" },
+	[COL_FD] = { "FD", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "its fd number" },
+	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device" },
+	[COL_BAR] = { "BAR", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "BAR index" },
+	[COL_RANGES] = { "RANGES", 0.3, 0, VF_COL_STR, "OFFSET+LENGTH,... of the BAR" },
+	[COL_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "dma-buf size (fdinfo)" },
+	[COL_INODE] = { "INODE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "dma-buf inode (fdinfo ino)" },
+	[COL_EXPORTER] = { "EXPORTER", 8, 0, VF_COL_STR, "exporter (fdinfo exp_name)" },
+	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name" },
+	[COL_ACCESS] = { "ACCESS", 2, 0, VF_COL_STR, "rw or ro" },
+	[COL_WC] = { "WC", 2, 0, VF_COL_BOOL, "write-combining CPU mappings" },
+};
+#define DEFAULTS "DEVICE,BAR,RANGES,SIZE,INODE,EXPORTER,NAME,ACCESS"
+#define DEFAULTS_HOLD "PID,FD," DEFAULTS
+
+static int report(const struct vf_device *d, const struct vf_export *e)
+{
+	struct vf_table *t = vf_table_new("exports", cols, sizeof(cols) / sizeof(cols[0]),
+					  opt.hold || opt.serve ? DEFAULTS_HOLD : DEFAULTS);
+	char ranges[2048];
+	size_t used = 0;
+	unsigned int i;
+
+	if (!t)
+		return VF_EXIT_USAGE;
+	for (i = 0; i < opt.req.nranges && used < sizeof(ranges); i++) {
+		int n = snprintf(ranges + used, sizeof(ranges) - used, "%s0x%llx+0x%llx", i ? "," : "",
+				 (unsigned long long)opt.req.ranges[i].off,
+				 (unsigned long long)opt.req.ranges[i].len);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	vf_table_row(t);
+	vf_cell(t, COL_PID, "%d", (int)getpid());
+	vf_cell(t, COL_FD, "%d", e->fd);
+	vf_cell_str(t, COL_DEVICE, d->pci.bdfstr);
+	vf_cell(t, COL_BAR, "%u", opt.req.bar);
+	vf_cell_str(t, COL_RANGES, ranges);
+	vf_cell_size(t, COL_SIZE, e->size);
+	vf_cell_u64(t, COL_INODE, e->ino);
+	vf_cell_str(t, COL_EXPORTER, e->exporter);
+	vf_cell_str(t, COL_NAME, *e->name ? e->name : NULL);
+	vf_cell_str(t, COL_ACCESS, opt.req.rdonly ? "ro" : "rw");
+	vf_cell_bool(t, COL_WC, e->wc);
+	return vf_table_print(t);
+}
+
+/* Wait for SIGINT/SIGTERM/SIGHUP. */
+static void wait_for_signal(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	vf_info("released on signal %d", sig);
+}
+
+static int child_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return VF_EXIT_FAIL;
+}
+
+static int run_exec(struct vf_device *d, struct vf_export *e)
+{
+	char desc[1024], num[32];
+	sigset_t chld, old;
+	pid_t pid;
+	int status, r;
+
+	vf_export_describe(d, &opt.req, e, desc, sizeof(desc));
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "fork");
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* the dma-buf is the one fd the command inherits on purpose */
+		if (fcntl(e->fd, F_SETFD, 0) < 0)
+			_exit(127);
+		snprintf(num, sizeof(num), "%d", e->fd);
+		setenv("VFBUF_FD", num, 1);
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)e->size);
+		setenv("VFBUF_SIZE", num, 1);
+		setenv("VFBUF_DEVICE", d->pci.bdfstr, 1);
+		snprintf(num, sizeof(num), "%u", opt.req.bar);
+		setenv("VFBUF_BAR", num, 1);
+		setenv("VFBUF_DESC", desc, 1);
+		execvp(opt.cmd[0], opt.cmd);
+		fprintf(stderr, "vfbuf: export: running %s: %s\n", opt.cmd[0], vf_strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	vf_info("pid %d runs %s with fd %d (%s)", (int)pid, opt.cmd[0], e->fd, desc);
+	if (opt.revoke_after >= 0) {
+		struct timespec ts = { (time_t)opt.revoke_after,
+				       (long)((opt.revoke_after - (double)(time_t)opt.revoke_after) * 1e9) };
+
+		r = sigtimedwait(&chld, NULL, &ts);
+		if (r < 0 && errno == EAGAIN) {
+			r = vf_revoke(d, d->vfio.device, e->fd);
+			if (r) {
+				kill(pid, SIGTERM);
+				waitpid(pid, &status, 0);
+				return r;
+			}
+			if (!vf.quiet)
+				fprintf(stderr, "vfbuf: export: revoked fd %d (inode %llu) after %g s\n", e->fd,
+					(unsigned long long)e->ino, opt.revoke_after);
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", opt.cmd[0]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	r = child_status(status);
+	vf_info("%s exited with status %d", opt.cmd[0], r);
+	return r;
+}
+
+enum { OPT_BAR = 0x100, OPT_RDONLY };
+
+static const struct argp_option options[] = {
+	{ "bar", OPT_BAR, "N", 0, "The BAR to export (0-5)", 0 },
+	{ "range", 'R', "OFFSET:LENGTH", 0,
+	  "A range of the BAR (repeatable; hex, decimal, K/M/G; default the whole BAR)", 0 },
+	{ "rdonly", OPT_RDONLY, NULL, 0, "Export read-only (O_RDONLY)", 0 },
+	{ "name", 'N', "NAME", 0, "Name the dma-buf (default vfio:BDF:barN; '' for none)", 0 },
+	{ "wc", 'w', NULL, 0, "Write-combining CPU mappings (the series' attribute)", 0 },
+	{ "no-check", 'C', NULL, 0, "Send ranges to the kernel without checking them first", 0 },
+	{ "hold", 'H', NULL, 0, "Keep the dma-buf until SIGINT or SIGTERM", 1 },
+	{ "exec", 'x', NULL, 0, "Run the command after -- with the fd inherited (VFBUF_FD)", 1 },
+	{ "revoke-after", 'T', "SECONDS", 0, "With --exec: revoke the buffer after SECONDS", 1 },
+	{ "serve", 'S', "SOCKET", 0, "Vend the dma-buf to each client of Unix socket SOCKET", 1 },
+	{ "count", 'c', "N", 0, "With --serve: stop after N clients", 1 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	uint64_t v;
+	char *end;
+
+	switch (key) {
+	case OPT_BAR:
+		v = vf_arg_u64(state, "--bar", arg);
+		if (v > 5)
+			vf_usage_error(state, "--bar %s: BARs are numbered 0 to 5", arg);
+		opt.req.bar = (unsigned int)v;
+		opt.have_bar = true;
+		return 0;
+	case 'R': {
+		struct vf_range *r;
+		int e;
+
+		if (opt.req.nranges >= VF_MAX_RANGES)
+			vf_usage_error(state, "at most %d --range options", VF_MAX_RANGES);
+		r = &opt.req.ranges[opt.req.nranges++];
+		e = vf_parse_range(arg, &r->off, &r->len);
+		if (e == -ERANGE)
+			vf_usage_error(state, "--range '%s': does not fit in 64 bits", arg);
+		if (e)
+			vf_usage_error(state, "--range '%s': not OFFSET:LENGTH", arg);
+		return 0;
+	}
+	case OPT_RDONLY: opt.req.rdonly = true; return 0;
+	case 'N':
+		if (strlen(arg) > 31)
+			vf_usage_error(state, "--name '%s': dma-buf names are at most 31 characters", arg);
+		opt.req.name = arg;
+		return 0;
+	case 'w': opt.req.wc = true; return 0;
+	case 'C': opt.req.check = false; return 0;
+	case 'H': opt.hold = true; return 0;
+	case 'x': opt.exec = true; return 0;
+	case 'T':
+		errno = 0;
+		opt.revoke_after = strtod(arg, &end);
+		if (errno || *end || end == arg || opt.revoke_after < 0 || opt.revoke_after > 1e6)
+			vf_usage_error(state, "--revoke-after '%s': not a number of seconds", arg);
+		return 0;
+	case 'S': opt.serve = arg; return 0;
+	case 'c':
+		opt.count = (unsigned long)vf_arg_u64(state, "--count", arg);
+		return 0;
+	case ARGP_KEY_ARGS:
+		opt.cmd = state->argv + state->next;
+		opt.ncmd = state->argc - state->next;
+		return 0;
+	case ARGP_KEY_END:
+		if (!opt.have_bar)
+			vf_usage_error(state, "no --bar given");
+		if (opt.ncmd && !opt.exec)
+			vf_usage_error(state, "unexpected argument '%s' (a command needs --exec)", opt.cmd[0]);
+		if (opt.exec && !opt.ncmd)
+			vf_usage_error(state, "--exec needs a command after --");
+		if ((opt.hold ? 1 : 0) + (opt.exec ? 1 : 0) + (opt.serve ? 1 : 0) > 1)
+			vf_usage_error(state, "--hold, --exec and --serve exclude each other");
+		if (opt.revoke_after >= 0 && !opt.exec)
+			vf_usage_error(state, "--revoke-after needs --exec");
+		if (opt.count && !opt.serve)
+			vf_usage_error(state, "--count needs --serve");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+}
+
+static const struct argp_child children[] = {
+	{ &vf_select_argp, 0, "Device selection:", 2 },
+	{ &vf_table_argp, 0, "Output:", 3 },
+	{ &vf_global_argp, 0, "Global options:", 4 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, "[-- COMMAND [ARG...]]",
+	"Export ranges of a BAR as a dma-buf (VFIO_DEVICE_FEATURE_DMA_BUF), then report "
+	"it and close it, --hold it, give it to a command (--exec) or vend it (--serve).\v",
+	children, help_filter, NULL
+};
+
+static int run(int argc, char **argv)
+{
+	struct vf_device d;
+	struct vf_export e;
+	int r;
+
+	vf_parse_args(&argp, argc, argv, 0, NULL);
+	if ((r = vf_device_open(&vf_sel, &d)))
+		return r;
+	r = vf_export(&d, &opt.req, &e);
+	if (!r && opt.serve) {
+		struct vf_vend_opts vo = { opt.serve, opt.count, &opt.req };
+
+		r = vf_vend_serve(&d, &e, &vo);
+	} else if (!r) {
+		r = report(&d, &e);
+		if (!r && opt.hold) {
+			if (!vf.quiet && !vf.json)
+				fprintf(stderr, "vfbuf: export: pid %d holds fd %d; SIGINT or SIGTERM releases it\n",
+					(int)getpid(), e.fd);
+			wait_for_signal();
+		} else if (!r && opt.exec) {
+			r = run_exec(&d, &e);
+		}
+	}
+	if (e.fd >= 0)
+		close(e.fd);
+	vf_device_close(&d);
+	return r;
+}
+
+const struct vf_command vf_cmd_export = {
+	"export", "Export BAR ranges as a dma-buf and hold, hand over or vend it", run
+};

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-map.c - vfbuf map: map a dma-buf (inherited, taken, vended) or a BAR
+ * through the device fd, and show the kernel's own maps line for it,
+ * decoded as maps-decode would.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "mapping.h"
+#include "output.h"
+#include "procfs.h"
+#include "source.h"
+
+static struct {
+	bool hold;
+} opt;
+
+enum {
+	COL_PID, COL_ADDR, COL_LENGTH, COL_SOURCE, COL_KIND, COL_DEVICE, COL_BAR, COL_BAROFF,
+	COL_NAME, COL_MAPS,
+};
+static const struct vf_colinfo cols[] = {
+	[COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "this process" },
+	[COL_ADDR] = { "ADDR", 12, 0, VF_COL_STR, "address of the window" },
+	[COL_LENGTH] = { "LENGTH", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "length of the window" },
+	[COL_SOURCE] = { "SOURCE", 0.2, 0, VF_COL_STR, "what was mapped" },
+	[COL_KIND] = { "KIND", 10, 0, VF_COL_STR, "the mapping, as maps-decode names it" },
+	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device, decoded from the maps line" },
+	[COL_BAR] = { "BAR", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "BAR, decoded from the maps line" },
+	[COL_BAROFF] = { "BAROFF", 8, SCOLS_FL_RIGHT, VF_COL_STR, "offset in the BAR, decoded" },
+	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name or path in the maps line" },
+	[COL_MAPS] = { "MAPS", 0.4, 0, VF_COL_STR, "the kernel's /proc/self/maps line" },
+};
+#define DEFAULTS "PID,ADDR,LENGTH,KIND,DEVICE,BAR,BAROFF,NAME"
+
+/* The /proc/self/maps line of the mapping at addr. */
+static int find_line(uintptr_t addr, char *out, size_t sz, struct vf_maps_line *m)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int r = -1;
+
+	if (!f)
+		return -1;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (vf_parse_maps_line(line, (size_t)len, m) || addr < m->start || addr >= m->end)
+			continue;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		snprintf(out, sz, "%s", line);
+		/* m points into line: re-parse the copy */
+		vf_parse_maps_line(out, strlen(out), m);
+		r = 0;
+		break;
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+static int report(const struct vf_mapping *mp)
+{
+	struct vf_table *t = vf_table_new("mappings", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+	struct vf_decode_ctx ctx = VF_DECODE_CTX(getpid());
+	struct vf_maps_line m;
+	struct vf_decoded d;
+	char line[1024], bdf[VF_BDF_LEN];
+
+	if (!t)
+		return VF_EXIT_USAGE;
+	vf_table_row(t);
+	vf_cell(t, COL_PID, "%d", (int)getpid());
+	vf_cell(t, COL_ADDR, "%llx", (unsigned long long)(uintptr_t)mp->addr);
+	vf_cell_size(t, COL_LENGTH, mp->len);
+	vf_cell_str(t, COL_SOURCE, mp->what);
+	if (!find_line((uintptr_t)mp->addr, line, sizeof(line), &m)) {
+		vf_decode_mapping(&ctx, &m, &d);
+		vf_cell_str(t, COL_KIND, d.kind);
+		if (d.has_bdf) {
+			vf_format_bdf(&d.bdf, bdf);
+			vf_cell_str(t, COL_DEVICE, bdf);
+		}
+		if (d.has_bar)
+			vf_cell(t, COL_BAR, "%u", d.bar);
+		if (d.has_baroff)
+			vf_cell_hex(t, COL_BAROFF, d.baroff);
+		if (d.name_len)
+			vf_cell(t, COL_NAME, "%.*s", (int)d.name_len, d.name);
+		vf_cell_str(t, COL_MAPS, line);
+	}
+	return vf_table_print(t);
+}
+
+static const struct argp_option options[] = {
+	{ "hold", 'H', NULL, 0, "Keep the mapping until SIGINT or SIGTERM", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'H': opt.hold = true; return 0;
+	case ARGP_KEY_ARG:
+		vf_usage_error(state, "unexpected argument '%s'", arg);
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+}
+
+static const struct argp_child children[] = {
+	{ &vf_source_argp, 0, "Source:", 1 },
+	{ &vf_select_argp, 0, "Device selection (with --bar):", 2 },
+	{ &vf_table_argp, 0, "Output:", 3 },
+	{ &vf_global_argp, 0, "Global options:", 4 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, NULL,
+	"Map a dma-buf (--fd, --pid --fd, --connect) or a BAR through the device fd "
+	"(-s BDF --bar N) and show the kernel's maps line for it, decoded.\v",
+	children, help_filter, NULL
+};
+
+static int run(int argc, char **argv)
+{
+	struct vf_mapping m;
+	int r;
+
+	vf_parse_args(&argp, argc, argv, 0, NULL);
+	r = vf_source_map(&m, false);
+	if (!r)
+		r = report(&m);
+	if (!r && opt.hold) {
+		sigset_t set;
+		int sig;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		if (!vf.quiet && !vf.json)
+			fprintf(stderr, "vfbuf: map: pid %d holds the mapping; SIGINT or SIGTERM releases it\n",
+				(int)getpid());
+		fflush(stdout);
+		sigwait(&set, &sig);
+	}
+	vf_source_unmap(&m);
+	return r;
+}
+
+const struct vf_command vf_cmd_map = {
+	"map", "Map a dma-buf or a BAR and show its decoded maps line", run
+};

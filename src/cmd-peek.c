@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-peek.c - vfbuf peek: read a mapped dma-buf or BAR with accesses of
+ * exactly the asked width: values, a hexdump, or raw bytes to a file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "parse.h"
+#include "source.h"
+
+static struct {
+	unsigned int width;
+	uint64_t count;
+	bool dump;
+	const char *binary;
+	uint64_t offset;
+	bool have_offset;
+} opt = { .width = 4, .count = 1 };
+
+enum { COL_OFFSET, COL_VALUE };
+static const struct vf_colinfo cols[] = {
+	[COL_OFFSET] = { "OFFSET", 10, SCOLS_FL_RIGHT, VF_COL_STR, "offset in the window" },
+	[COL_VALUE] = { "VALUE", 18, SCOLS_FL_RIGHT, VF_COL_STR, "the value read" },
+};
+
+#define CHUNK 65536 /* accesses per batch */
+
+static void dump_line(uint64_t off, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	printf("%08llx ", (unsigned long long)off);
+	for (i = 0; i < 16; i++) {
+		if (i == 8)
+			putchar(' ');
+		if (i < n)
+			printf(" %02x", b[i]);
+		else
+			fputs("   ", stdout);
+	}
+	fputs("  |", stdout);
+	for (i = 0; i < n; i++)
+		putchar(b[i] >= 0x20 && b[i] < 0x7f ? b[i] : '.');
+	puts("|");
+}
+
+/* Values in memory order: little-endian bytes of each access. */
+static void to_bytes(const uint64_t *vals, size_t n, unsigned int width, uint8_t *out)
+{
+	size_t i;
+	unsigned int k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < width; k++)
+			out[i * width + k] = (uint8_t)(vals[i] >> (8 * k));
+}
+
+static int run_peek(struct vf_mapping *m)
+{
+	uint64_t *vals = malloc(CHUNK * sizeof(uint64_t));
+	uint8_t *bytes = malloc(CHUNK * 8);
+	struct vf_table *t = NULL;
+	uint64_t done = 0;
+	int r = 0, bfd = -1;
+
+	if (!vals || !bytes) {
+		r = vf_error_errno(VF_EXIT_FAIL, ENOMEM, NULL, "buffers");
+		goto out;
+	}
+	if ((r = vf_access_check(m, "peek", opt.offset, opt.width, opt.count)))
+		goto out;
+	if (opt.binary) {
+		bfd = open(opt.binary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (bfd < 0) {
+			r = vf_error_errno(-1, errno, NULL, "--binary %s", opt.binary);
+			goto out;
+		}
+	} else if (vf.json && !opt.dump) {
+		if (!(t = vf_table_new("values", cols, 2, "OFFSET,VALUE"))) {
+			r = VF_EXIT_USAGE;
+			goto out;
+		}
+	}
+	while (done < opt.count) {
+		size_t n = opt.count - done > CHUNK ? CHUNK : (size_t)(opt.count - done), i;
+		uint64_t off = opt.offset + done * opt.width;
+
+		if ((r = vf_access_read(m, "peek", off, opt.width, n, vals)))
+			break;
+		if (bfd >= 0) {
+			size_t len = n * opt.width, w = 0;
+
+			to_bytes(vals, n, opt.width, bytes);
+			while (w < len) {
+				ssize_t k = write(bfd, bytes + w, len - w);
+
+				if (k < 0) {
+					r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing %s", opt.binary);
+					goto out;
+				}
+				w += (size_t)k;
+			}
+		} else if (opt.dump) {
+			to_bytes(vals, n, opt.width, bytes);
+			for (i = 0; i < n * opt.width; i += 16)
+				dump_line(off + i, bytes + i, n * opt.width - i < 16 ? n * opt.width - i : 16);
+		} else if (t) {
+			for (i = 0; i < n; i++) {
+				vf_table_row(t);
+				vf_cell_hex(t, COL_OFFSET, off + i * opt.width);
+				vf_cell(t, COL_VALUE, "0x%0*llx", (int)opt.width * 2, (unsigned long long)vals[i]);
+			}
+		} else {
+			for (i = 0; i < n; i++)
+				printf("0x%0*llx\n", (int)opt.width * 2, (unsigned long long)vals[i]);
+		}
+		done += n;
+	}
+	if (!r && t) {
+		r = vf_table_print(t);
+		t = NULL;
+	}
+out:
+	if (t)
+		vf_table_free(t);
+	if (bfd >= 0 && close(bfd) && !r)
+		r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "closing %s", opt.binary);
+	free(vals);
+	free(bytes);
+	return r;
+}
+
+static const struct argp_option options[] = {
+	{ "width", 'w', "BYTES", 0, "Access width: 1, 2, 4 (default) or 8", 0 },
+	{ "count", 'c', "N", 0, "Number of accesses (default 1)", 0 },
+	{ "dump", 'D', NULL, 0, "Print a hexdump", 0 },
+	{ "binary", 'B', "FILE", 0, "Write the raw bytes to FILE", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'w': opt.width = vf_arg_width(state, arg); return 0;
+	case 'c':
+		opt.count = vf_arg_u64(state, "--count", arg);
+		if (!opt.count)
+			vf_usage_error(state, "--count 0: nothing to read");
+		return 0;
+	case 'D': opt.dump = true; return 0;
+	case 'B': opt.binary = arg; return 0;
+	case ARGP_KEY_ARG:
+		if (opt.have_offset)
+			vf_usage_error(state, "unexpected argument '%s'", arg);
+		opt.offset = vf_arg_u64(state, "OFFSET", arg);
+		opt.have_offset = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (!opt.have_offset)
+			vf_usage_error(state, "no OFFSET given");
+		if (opt.dump && opt.binary)
+			vf_usage_error(state, "--dump and --binary exclude each other");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp_child children[] = {
+	{ &vf_source_argp, 0, "Source:", 1 },
+	{ &vf_select_argp, 0, "Device selection (with --bar):", 2 },
+	{ &vf_global_argp, 0, "Global options:", 4 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, "OFFSET",
+	"Read COUNT values of WIDTH bytes at OFFSET of a dma-buf or BAR, each one volatile "
+	"access of exactly that width.  A revoked buffer (SIGBUS) exits 3.",
+	children, NULL, NULL
+};
+
+static int run(int argc, char **argv)
+{
+	struct vf_mapping m;
+	int r;
+
+	vf_src.write = false;
+	vf_parse_args(&argp, argc, argv, 0, NULL);
+	r = vf_source_map(&m, true);
+	if (!r)
+		r = run_peek(&m);
+	vf_source_unmap(&m);
+	return r;
+}
+
+const struct vf_command vf_cmd_peek = {
+	"peek", "Read a dma-buf or BAR with accesses of an exact width", run
+};

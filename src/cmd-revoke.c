@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-revoke.c - vfbuf revoke: revoke a vended dma-buf (the posted series'
+ * uAPI): ask its primary (--connect), take it and its owner's device fd
+ * from a process (--pid --fd, pidfd_getfd), or revoke an fd of ours
+ * through a device we open (--fd with -s/-d).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "dmabuf.h"
+#include "output.h"
+#include "procfs.h"
+#include "vend.h"
+
+static struct {
+	int fd;
+	pid_t pid;
+	const char *connect;
+} opt = { .fd = -1 };
+
+enum { OPT_FD = 0x200, OPT_PID, OPT_CONNECT };
+
+static const struct argp_option options[] = {
+	{ "connect", OPT_CONNECT, "SOCKET", 0, "Ask the primary serving SOCKET to revoke its dma-buf", 0 },
+	{ "pid", OPT_PID, "PID", 0, "With --fd: revoke process PID's dma-buf fd (pidfd_getfd)", 0 },
+	{ "fd", OPT_FD, "FD", 0, "The dma-buf fd (ours, or with --pid that process's)", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	uint64_t v;
+
+	switch (key) {
+	case OPT_CONNECT: opt.connect = arg; return 0;
+	case OPT_PID:
+		v = vf_arg_u64(state, "--pid", arg);
+		if (!v || v > INT_MAX)
+			vf_usage_error(state, "--pid %s: out of range", arg);
+		opt.pid = (pid_t)v;
+		return 0;
+	case OPT_FD:
+		v = vf_arg_u64(state, "--fd", arg);
+		if (v > INT_MAX)
+			vf_usage_error(state, "--fd %s: out of range", arg);
+		opt.fd = (int)v;
+		return 0;
+	case ARGP_KEY_ARG:
+		vf_usage_error(state, "unexpected argument '%s'", arg);
+	case ARGP_KEY_END:
+		if (opt.connect && (opt.fd >= 0 || opt.pid))
+			vf_usage_error(state, "--connect excludes --fd and --pid");
+		if (!opt.connect && opt.fd < 0)
+			vf_usage_error(state, "name the buffer: --connect SOCKET, --pid PID --fd FD, or --fd FD -s BDF");
+		if (opt.fd >= 0 && !opt.pid && !vf_sel.slot && !vf_sel.id)
+			vf_usage_error(state, "--fd without --pid needs the device (-s BDF or -d VENDOR:DEVICE)");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp_child children[] = {
+	{ &vf_select_argp, 0, "Device selection:", 1 },
+	{ &vf_global_argp, 0, "Global options:", 4 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, NULL,
+	"Revoke a dma-buf exported from a VFIO device: every mapping of it faults (SIGBUS) "
+	"from then on.  Needs " VF_SERIES " (or vfbuf_sim); without it, exit 69.",
+	children, NULL, NULL
+};
+
+static int getfd(int pidfd, int fd, const char *what)
+{
+	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+	if (r < 0)
+		return -vf_error_errno(-1, errno,
+				       errno == EPERM ? "taking another process's fd needs CAP_SYS_PTRACE" : NULL,
+				       "pidfd_getfd(pid %d, %s fd %d)", (int)opt.pid, what, fd);
+	return r;
+}
+
+/* The device fd of process pid for the dma-buf: its only VFIO device fd,
+ * or the one of the -s/-d device. */
+struct devfd_acc {
+	const struct vf_pcidev *want; /* NULL: any */
+	int fd, n;
+	struct vf_bdf bdf;
+};
+
+static int find_devfd(pid_t pid, int fd, const char *target, void *arg)
+{
+	struct devfd_acc *a = arg;
+	struct vf_fdinfo fi;
+	struct vf_bdf b;
+
+	if (!vf_target_is_vfio_device(target) || vf_proc_fdinfo(pid, fd, &fi) ||
+	    vf_bdf_from_syspath(fi.syspath, &b))
+		return 0;
+	if (a->want && memcmp(&b, &a->want->bdf, sizeof(b)))
+		return 0;
+	if (a->n && !memcmp(&b, &a->bdf, sizeof(b)))
+		return 0; /* another fd of the same device */
+	a->n++;
+	a->fd = fd;
+	a->bdf = b;
+	return 0;
+}
+
+static int revoke_pid(void)
+{
+	struct devfd_acc a = { NULL, -1, 0, { 0 } };
+	struct vf_select sel = vf_sel;
+	struct vf_device d;
+	char bdf[VF_BDF_LEN];
+	int pidfd, dfd, bfd, r;
+
+	memset(&d, 0, sizeof(d));
+	if (sel.slot || sel.id) {
+		if ((r = vf_pci_find_one(&sel, &d.pci)))
+			return r;
+		a.want = &d.pci;
+	}
+	r = vf_proc_fds(opt.pid, find_devfd, &a);
+	if (r < 0)
+		return vf_error_errno(-1, r == -ENOENT ? ESRCH : -r, NULL, "reading the fds of process %d",
+				      (int)opt.pid);
+	if (a.n == 0)
+		return vf_error(VF_EXIT_FAIL, "only the process that owns the device can revoke",
+				a.want ? "holds no VFIO device fd of that device" : "holds no VFIO device fd",
+				"process %d", (int)opt.pid);
+	if (a.n > 1)
+		return vf_error(VF_EXIT_USAGE, "name the device with -s BDF", "holds several VFIO devices",
+				"process %d", (int)opt.pid);
+	vf_format_bdf(&a.bdf, bdf);
+	sel.slot = bdf;
+	sel.id = NULL;
+	if ((r = vf_pci_find_one(&sel, &d.pci)))
+		return r;
+	d.rev = vf_uapi_for(&d.pci, d.declared, sizeof(d.declared));
+	if (!d.rev) /* say so before taking anything */
+		return vf_series_absent("revoking a dma-buf", &d.pci, d.declared);
+	pidfd = (int)syscall(SYS_pidfd_open, opt.pid, 0);
+	if (pidfd < 0)
+		return vf_error_errno(-1, errno, NULL, "pidfd_open(%d)", (int)opt.pid);
+	if ((bfd = getfd(pidfd, opt.fd, "dma-buf")) < 0) {
+		close(pidfd);
+		return -bfd;
+	}
+	if ((dfd = getfd(pidfd, a.fd, "VFIO device")) < 0) {
+		close(bfd);
+		close(pidfd);
+		return -dfd;
+	}
+	r = vf_revoke(&d, dfd, bfd);
+	if (!r)
+		printf("revoked fd %d of process %d (device %s, series %s)\n", opt.fd, (int)opt.pid, bdf,
+		       d.rev->name);
+	close(dfd);
+	close(bfd);
+	close(pidfd);
+	return r;
+}
+
+static int run(int argc, char **argv)
+{
+	char desc[VF_VEND_MSG_MAX];
+	struct vf_device d;
+	int r, sock, fd;
+
+	vf_parse_args(&argp, argc, argv, 0, NULL);
+	if (opt.connect) {
+		if ((r = vf_vend_connect(opt.connect, &sock, &fd, desc, sizeof(desc))))
+			return r;
+		close(fd);
+		r = vf_vend_revoke(sock, opt.connect);
+		close(sock);
+		if (!r)
+			printf("revoked the dma-buf served at %s (%s)\n", opt.connect, desc);
+		return r;
+	}
+	if (opt.pid)
+		return revoke_pid();
+	if ((r = vf_device_open(&vf_sel, &d)))
+		return r;
+	r = vf_revoke(&d, d.vfio.device, opt.fd);
+	if (!r)
+		printf("revoked fd %d (device %s, series %s)\n", opt.fd, d.pci.bdfstr, d.rev->name);
+	vf_device_close(&d);
+	return r;
+}
+
+const struct vf_command vf_cmd_revoke = {
+	"revoke", "Revoke a vended dma-buf (the posted series' uAPI)", run
+};

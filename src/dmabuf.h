@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dmabuf.h - exporting, naming and revoking VFIO dma-bufs, with every
+ * refusal explained.
+ *
+ * Core layer, between the commands and the raw ioctls of vfio.h.  Errors
+ * are printed here (what the kernel said and why it most likely said it);
+ * functions return an exit code.
+ */
+#ifndef VFBUF_DMABUF_H
+#define VFBUF_DMABUF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pcidev.h"
+#include "uapi.h"
+#include "vfio.h"
+
+#define VF_MAX_RANGES 64
+
+/* A device opened for dma-buf work. */
+struct vf_device {
+	struct vf_pcidev pci;
+	struct vf_vfio_dev vfio;
+	const struct vf_uapi_rev *rev; /* the series revision it speaks, or NULL */
+	char declared[16];             /* what its driver declares ("" none) */
+};
+
+/* Find exactly one device by selector and open it. */
+int vf_device_open(const struct vf_select *sel, struct vf_device *d);
+void vf_device_close(struct vf_device *d);
+
+struct vf_export_req {
+	unsigned int bar;
+	struct vf_range ranges[VF_MAX_RANGES];
+	unsigned int nranges; /* 0: the whole BAR */
+	bool rdonly, wc;
+	bool check; /* validate before the ioctl (default) */
+	const char *name; /* NULL: vfbuf's default name; "" no name */
+};
+
+/* What an export produced. */
+struct vf_export {
+	int fd;
+	uint64_t size, ino;
+	char exporter[64];
+	char name[64];
+	bool wc;
+};
+
+/* Validate, export, name, set the attribute.  Returns an exit code. */
+int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *out);
+
+/* Revoke dmabuf_fd through devfd (a fd of d's device).  Returns an exit
+ * code; 69 with the reason when the series is not there. */
+int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd);
+
+/* The "series not in this kernel" error for an operation; exit 69. */
+int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *declared);
+
+/* One line describing an export, for --exec and --serve clients:
+ * "size=S inode=I device=BDF bar=N ranges=OFF+LEN,... name=NAME access=rw|ro wc=0|1". */
+void vf_export_describe(const struct vf_device *d, const struct vf_export_req *req,
+			const struct vf_export *e, char *out, size_t sz);
+
+#endif /* VFBUF_DMABUF_H */

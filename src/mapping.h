@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mapping.h - what one /proc/PID/maps line is, in VFIO terms: the series'
+ * dma-buf BAR mapping, a classic VFIO BAR mapping, another dma-buf, or
+ * something else.  Shared by maps-decode and map.
+ *
+ * Core layer.  Reads sysfs (cdev links) and the process's fdinfo (its VFIO
+ * devices) only when a line needs them.
+ */
+#ifndef VFBUF_MAPPING_H
+#define VFBUF_MAPPING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "parse.h"
+
+/* Per process: what decoding its lines needs to know. */
+struct vf_decode_ctx {
+	pid_t pid;     /* 0: unknown (a file) */
+	int vfio_devs; /* -1: not looked up yet */
+	struct vf_bdf devs[2];
+};
+#define VF_DECODE_CTX(p) { (p), -1, { { 0 } } }
+
+struct vf_decoded {
+	const char *kind; /* "dmabuf-bar", "vfio-bar", "dmabuf", "other" */
+	bool has_bdf, has_bar, has_baroff;
+	struct vf_bdf bdf;
+	char vfio[32]; /* "" when unknown */
+	unsigned int bar;
+	uint64_t baroff;
+	const char *name; /* dma-buf name (without "/dmabuf:") or path */
+	size_t name_len;
+};
+
+/* Decode m.  Returns false for a mapping that is neither VFIO nor dma-buf
+ * (out->kind is then "other"). */
+bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
+		       struct vf_decoded *out);
+
+#endif /* VFBUF_MAPPING_H */

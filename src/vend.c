@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vend.c - the vending socket (see vend.h).
+ */
+#include "vend.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "output.h"
+
+static int sock_addr(const char *path, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(a->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(a->sun_path, path, strlen(path));
+	return 0;
+}
+
+/* Bind path, taking over a stale socket but never a live one or a file. */
+static int listen_on(const char *path, int *out)
+{
+	struct sockaddr_un a;
+	struct stat st;
+	int s, r;
+
+	if ((r = sock_addr(path, &a)))
+		return vf_error_errno(VF_EXIT_USAGE, -r, NULL, "--serve %s", path);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return vf_error(VF_EXIT_FAIL, "choose another path, or remove it",
+					"exists and is not a socket", "--serve %s", path);
+		s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (s >= 0 && connect(s, (struct sockaddr *)&a, sizeof(a)) == 0) {
+			close(s);
+			return vf_error(VF_EXIT_FAIL, "another primary serves there", "in use",
+					"--serve %s", path);
+		}
+		if (s >= 0)
+			close(s);
+		unlink(path); /* stale: nobody listens */
+	}
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return vf_error_errno(-1, errno, NULL, "socket");
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s, 16) < 0) {
+		r = errno;
+		close(s);
+		return vf_error_errno(-1, r, NULL, "listening on %s", path);
+	}
+	*out = s;
+	return 0;
+}
+
+static int send_fd(int sock, const char *msg, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { (void *)msg, strlen(msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	if (fd >= 0) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+#define MAX_CLIENTS 64
+
+int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend_opts *o)
+{
+	struct pollfd pfd[2 + MAX_CLIENTS];
+	int clients[MAX_CLIENTS];
+	int nclients = 0, lsock = -1, sfd, r = 0, i;
+	unsigned long served = 0;
+	char desc[VF_VEND_MSG_MAX - 32], msg[VF_VEND_MSG_MAX];
+	sigset_t set;
+	bool stop = false;
+
+	if ((r = listen_on(o->path, &lsock)))
+		return r;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	vf_export_describe(d, o->req, e, desc, sizeof(desc));
+	printf("serving pid=%d socket=%s %s\n", (int)getpid(), o->path, desc);
+	fflush(stdout);
+
+	while (!stop) {
+		int n = 0;
+
+		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = lsock, .events = POLLIN };
+		for (i = 0; i < nclients; i++)
+			pfd[n++] = (struct pollfd){ .fd = clients[i], .events = POLLIN };
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "poll");
+			break;
+		}
+		if (pfd[0].revents)
+			break; /* a signal: stop */
+		for (i = nclients - 1; i >= 0; i--) {
+			char req[64];
+			ssize_t len;
+
+			if (!pfd[2 + i].revents)
+				continue;
+			len = recv(clients[i], req, sizeof(req) - 1, 0);
+			if (len > 0) {
+				req[len] = '\0';
+				if (!strcmp(req, "revoke")) {
+					char why[256];
+					int code;
+
+					vf_error_capture(why, sizeof(why));
+					code = vf_revoke(d, d->vfio.device, e->fd);
+					vf_error_capture(NULL, 0);
+					if (code) {
+						snprintf(msg, sizeof(msg), "error %s", why);
+					} else {
+						snprintf(msg, sizeof(msg), "ok revoked");
+						printf("revoked inode=%llu by client\n", (unsigned long long)e->ino);
+						/* later clients get a fresh buffer */
+						close(e->fd);
+						if (vf_export(d, o->req, e) == 0) {
+							vf_export_describe(d, o->req, e, desc, sizeof(desc));
+							printf("re-exported %s\n", desc);
+						} else {
+							e->fd = -1;
+							stop = true;
+						}
+					}
+				} else {
+					snprintf(msg, sizeof(msg), "error unknown request");
+				}
+				send_fd(clients[i], msg, -1);
+				fflush(stdout);
+				continue;
+			}
+			/* EOF or error: the client is gone; keep serving */
+			close(clients[i]);
+			clients[i] = clients[--nclients];
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct ucred cred;
+			socklen_t cl = sizeof(cred);
+			int c = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
+
+			if (c < 0)
+				continue;
+			memset(&cred, 0, sizeof(cred));
+			getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl);
+			snprintf(msg, sizeof(msg), "%s%s", VF_VEND_MAGIC, desc);
+			served++;
+			if (e->fd < 0 || send_fd(c, msg, e->fd) < 0) {
+				vf_warn("client pid %d left before the handout", (int)cred.pid);
+				close(c);
+			} else {
+				printf("handout %lu pid=%d uid=%d inode=%llu\n", served, (int)cred.pid,
+				       (int)cred.uid, (unsigned long long)e->ino);
+				if (nclients < MAX_CLIENTS)
+					clients[nclients++] = c;
+				else
+					close(c);
+			}
+			fflush(stdout);
+			if (o->count && served >= o->count)
+				stop = true;
+		}
+	}
+	for (i = 0; i < nclients; i++)
+		close(clients[i]);
+	close(lsock);
+	unlink(o->path);
+	if (sfd >= 0)
+		close(sfd);
+	return r;
+}
+
+int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t descsz)
+{
+	char buf[VF_VEND_MSG_MAX], cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	struct iovec iov = { buf, sizeof(buf) - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct sockaddr_un a;
+	struct cmsghdr *c;
+	ssize_t len;
+	int s, r;
+
+	*fd = -1;
+	if ((r = sock_addr(path, &a)))
+		return vf_error_errno(VF_EXIT_USAGE, -r, NULL, "--connect %s", path);
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return vf_error_errno(-1, errno, NULL, "socket");
+	if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		r = errno;
+		close(s);
+		return vf_error_errno(-1, r,
+				      r == ENOENT || r == ECONNREFUSED ? "is 'vfbuf export --serve' running there?" : NULL,
+				      "connecting to %s", path);
+	}
+	len = recvmsg(s, &mh, MSG_CMSG_CLOEXEC);
+	if (len <= 0) {
+		r = len < 0 ? errno : ECONNRESET;
+		close(s);
+		return vf_error_errno(VF_EXIT_FAIL, r, NULL, "receiving from %s", path);
+	}
+	buf[len] = '\0';
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int), k;
+			int fds[4];
+
+			memcpy(fds, CMSG_DATA(c), nfd * sizeof(int));
+			for (k = 0; k < nfd; k++) {
+				if (*fd < 0)
+					*fd = fds[k];
+				else
+					close(fds[k]); /* never keep more than asked */
+			}
+		}
+	}
+	if (strncmp(buf, VF_VEND_MAGIC, strlen(VF_VEND_MAGIC)) || *fd < 0) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		close(s);
+		return vf_error(VF_EXIT_FAIL, NULL, "the peer does not speak vfbuf's vending protocol",
+				"%s", path);
+	}
+	snprintf(desc, descsz, "%s", buf + strlen(VF_VEND_MAGIC));
+	*sock = s;
+	return 0;
+}
+
+int vf_vend_revoke(int sock, const char *path)
+{
+	char buf[VF_VEND_MSG_MAX];
+	ssize_t len;
+
+	if (send(sock, "revoke", 6, MSG_NOSIGNAL) < 0)
+		return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "asking %s to revoke", path);
+	len = recv(sock, buf, sizeof(buf) - 1, 0);
+	if (len <= 0)
+		return vf_error(VF_EXIT_FAIL, NULL, "the primary closed the connection",
+				"asking %s to revoke", path);
+	buf[len] = '\0';
+	if (!strcmp(buf, "ok revoked"))
+		return 0;
+	if (!strncmp(buf, "error ", 6)) {
+		/* the primary's own explanation, e.g. the series is absent */
+		return vf_error(strstr(buf, "lacks it") ? VF_EXIT_UNSUPPORTED : VF_EXIT_FAIL, NULL,
+				buf + 6, "the primary at %s refused to revoke", path);
+	}
+	return vf_error(VF_EXIT_FAIL, NULL, "unexpected reply", "asking %s to revoke", path);
+}

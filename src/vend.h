@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vend.h - vending dma-bufs over a Unix socket (SCM_RIGHTS).
+ *
+ * Core layer.  The protocol (SOCK_SEQPACKET, one message per datagram):
+ *   primary -> client, on connect:  "vfbuf-vend 1 DESCRIPTION" + the fd
+ *   client -> primary:              "revoke"
+ *   primary -> client:              "ok revoked" | "error WHY"
+ * DESCRIPTION is vf_export_describe()'s key=value line.
+ */
+#ifndef VFBUF_VEND_H
+#define VFBUF_VEND_H
+
+#include <stddef.h>
+
+#include "dmabuf.h"
+
+#define VF_VEND_MAGIC "vfbuf-vend 1 "
+#define VF_VEND_MSG_MAX 1024
+
+struct vf_vend_opts {
+	const char *path;
+	unsigned long count; /* 0: until a signal */
+	struct vf_export_req *req;
+};
+
+/* The primary: vend e to every client until a signal or count clients.
+ * Returns an exit code. */
+int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend_opts *o);
+
+/* A client: connect, receive the fd and its description.  Returns an exit
+ * code; on success *sock stays open for vf_vend_revoke(). */
+int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t descsz);
+/* Ask the primary to revoke; returns an exit code. */
+int vf_vend_revoke(int sock, const char *path);
+
+#endif /* VFBUF_VEND_H */
