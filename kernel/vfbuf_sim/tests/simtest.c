@@ -3,6 +3,7 @@
  * simtest: vfbuf_sim's own proof, run in the rig's guest on a real kernel.
  *
  *   simtest [--uapi v1|v4] [EDU_BDF EDU_GROUP IVSHMEM_BDF IVSHMEM_GROUP]
+ *   simtest --reset BDF GROUP   (a device whose VFIO_DEVICE_RESET works)
  *
  * Defaults come from the rig's environment (VFBUF_EDU, VFBUF_EDU_GROUP,
  * VFBUF_IVSHMEM, VFBUF_IVSHMEM_GROUP) and the revision from
@@ -389,6 +390,47 @@ static int dmesg_clean(void)
 	return bad == 0;
 }
 
+/* temporary revocation around VFIO_DEVICE_RESET, on a device that can */
+static int reset_test(const char *bdf, const char *grp)
+{
+	struct vfio_device_info di = { .argsz = sizeof(di) };
+	int g, dev, d, w, ret;
+	volatile uint8_t *m;
+	uint32_t v0 = 0, v = 0;
+
+	g = open_group(grp);
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		perror("VFIO_SET_IOMMU");
+		return 2;
+	}
+	dev = open_dev(g, bdf);
+	ioctl(dev, VFIO_DEVICE_GET_INFO, &di);
+	check(di.flags & VFIO_DEVICE_FLAGS_RESET, "reset: device reports reset", "flags 0x%x", di.flags);
+	d = export1(dev, 0, 0, PG);
+	m = d >= 0 ? map(d, PG, 0) : MAP_FAILED;
+	ret = m != MAP_FAILED ? peek32(m, &v0) : -1;
+	check(!ret, "reset: map BAR0 and read", "0x%08x", v0);
+	ret = ioctl(dev, VFIO_DEVICE_RESET);
+	check(ret == 0, "reset: VFIO_DEVICE_RESET", "%s", ret ? en(errno) : "");
+	w = m != MAP_FAILED ? peek32(m, &v) : -1;
+	check(!w && v == v0, "reset: mapping faults in again after the reset", "0x%08x", v);
+	{
+		const char *l = debugfs_line(bdf, d);
+
+		if (l)
+			check(strstr(l, "state live") != NULL, "reset: debugfs state live again", "%s", l);
+	}
+	ret = do_revoke(dev, d);
+	w = peek32(m, &v);
+	check(!ret && w == -1, "reset: revoke after reset -> SIGBUS", "");
+	close(d);
+	close(dev);
+	close(g);
+	check(dmesg_clean(), "dmesg: no WARN/BUG/Oops", "");
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *edu_bdf = getenv("VFBUF_EDU"), *edu_grp = getenv("VFBUF_EDU_GROUP");
@@ -410,6 +452,16 @@ int main(int argc, char **argv)
 		uapi = atoi(argv[2] + (argv[2][0] == 'v'));
 		argc -= 2;
 		argv += 2;
+	}
+	if (argc == 4 && !strcmp(argv[1], "--reset")) {
+		signal(SIGBUS, on_sigbus);
+		container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+		if (container < 0) {
+			perror("/dev/vfio/vfio");
+			return 2;
+		}
+		printf("simtest: uapi v%d, reset test on %s (group %s)\n", uapi, argv[2], argv[3]);
+		return reset_test(argv[2], argv[3]);
 	}
 	if (argc == 5) {
 		edu_bdf = argv[1]; edu_grp = argv[2]; ivs_bdf = argv[3]; ivs_grp = argv[4];
