@@ -23,16 +23,14 @@
 #   _vfbuf_args_NAME   what its non-option arguments are (a KIND below)
 # and its name goes into _vfbuf_commands.  An option is written SHORT|--LONG,
 # or just one of them, followed by =KIND when it takes an argument; KIND is
-# one of: bdf id columns pid fd file dir uapi (anything else completes nothing).
+# one of: bdf id columns pid fd file dir (anything else completes nothing).
 # @global, @table and @select stand for the shared option groups (src/args.c).
 # tests/bats/docs.bats checks all this against `vfbuf [COMMAND] --help`.
 
 _vfbuf_commands='list stat maps-decode'
 
 # shared option groups
-_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi -?|--help --usage'
-# the values of --uapi
-_vfbuf_uapi_revs='none auto v1 v4'
+_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir -?|--help --usage'
 _vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
 
@@ -146,7 +144,7 @@ _vfbuf_ids()
 	local d=$1 f v dv
 	for f in "$d"/*; do
 		[[ -r $f/vendor && -r $f/device ]] || continue
-		read -r v < "$f/vendor" && read -r dv < "$f/device" || continue
+		{ read -r v < "$f/vendor" && read -r dv < "$f/device"; } || continue
 		printf '%s:%s\n' "${v#0x}" "${dv#0x}"
 	done | sort -u
 }
@@ -212,9 +210,6 @@ _vfbuf_arg()
 		compopt -o filenames 2> /dev/null
 		_vfbuf_reply -d -- "$cur"
 		;;
-	uapi)
-		_vfbuf_reply -W "$_vfbuf_uapi_revs" -- "$cur"
-		;;
 	esac
 }
 
@@ -229,7 +224,7 @@ _vfbuf_set()
 
 _vfbuf()
 {
-	local words cword cur prev specs cmd= sysroot= pid= expect= argopt= i w r c
+	local words cword cur prev specs cmd='' sysroot='' pid='' expect='' argopt='' eq='' i w r c
 	local -a seen=()
 	COMPREPLY=()
 	_vfbuf_words
@@ -276,7 +271,6 @@ _vfbuf()
 			specs=$(_vfbuf_spec "$cmd")
 		fi
 	done
-	[[ $sysroot == / ]] && sysroot=
 
 	# the argument of an option?
 	if [[ $cur == = ]]; then
@@ -285,7 +279,7 @@ _vfbuf()
 		argopt=${words[cword - 2]}
 	elif [[ $cur == --?*=* ]]; then
 		argopt=${cur%%=*} cur=${cur#*=}
-		local eq=$argopt=
+		eq=$argopt=
 	elif [[ -n $expect ]]; then
 		argopt=$expect
 	fi
@@ -293,7 +287,7 @@ _vfbuf()
 		r=$(_vfbuf_lookup "$specs" "$argopt") || r=
 		if [[ -n $r && ${r#* } != - ]]; then
 			_vfbuf_arg "${r#* }" "$cur"
-			if [[ -n ${eq:-} ]]; then
+			if [[ -n $eq ]]; then
 				COMPREPLY=("${COMPREPLY[@]/#/$eq}")
 			fi
 			_vfbuf_colon_trim

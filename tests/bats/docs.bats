@@ -118,6 +118,7 @@ man_columns() {
 
 # ---- what the completion offers ----
 
+# shellcheck disable=SC2016 # expanded by the inner bash
 comp_script='
 	source "$1" || exit 1
 	shift
