@@ -93,7 +93,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 	unsigned long served = 0;
 	char desc[VF_VEND_MSG_MAX - 32], msg[VF_VEND_MSG_MAX];
 	sigset_t set;
-	bool stop = false;
+	bool stop = false, accepting = true;
 
 	if ((r = listen_on(o->path, &lsock)))
 		return r;
@@ -107,11 +107,12 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 	printf("serving pid=%d socket=%s %s\n", (int)getpid(), o->path, desc);
 	fflush(stdout);
 
-	while (!stop) {
+	/* after --count handouts: no new clients, but answer those connected */
+	while (!stop && (accepting || nclients)) {
 		int n = 0;
 
 		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = lsock, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = accepting ? lsock : -1, .events = POLLIN };
 		for (i = 0; i < nclients; i++)
 			pfd[n++] = (struct pollfd){ .fd = clients[i], .events = POLLIN };
 		if (poll(pfd, (nfds_t)n, -1) < 0) {
@@ -187,14 +188,21 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 					close(c);
 			}
 			fflush(stdout);
-			if (o->count && served >= o->count)
-				stop = true;
+			if (o->count && served >= o->count) {
+				/* no new clients: later ones see the socket gone */
+				accepting = false;
+				close(lsock);
+				lsock = -1;
+				unlink(o->path);
+			}
 		}
 	}
 	for (i = 0; i < nclients; i++)
 		close(clients[i]);
-	close(lsock);
-	unlink(o->path);
+	if (lsock >= 0) {
+		close(lsock);
+		unlink(o->path);
+	}
 	if (sfd >= 0)
 		close(sfd);
 	return r;
