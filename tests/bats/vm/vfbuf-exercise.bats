@@ -1,0 +1,283 @@
+#!/usr/bin/env bats
+# The exerciser on the real kernel (guest only): export, vending, map,
+# peek/poke through the device fd, and the series' paths, which a stock
+# kernel lacks (exit 69) and vfbuf_sim provides.
+
+setup_file() {
+	[ -n "${VFBUF_VM:-}" ] || skip "guest-only test: run it with make check-vm"
+}
+
+setup() {
+	bats_load_library bats-support
+	bats_load_library bats-assert
+	bats_require_minimum_version 1.5.0
+}
+
+series() { [ "$VFBUF_VM_DRIVER" = vfbuf_sim ]; }
+
+# ---- export ----
+
+@test "export: one range; size and inode from fdinfo, default name" {
+	run vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K -b -r -n -o DEVICE,BAR,RANGES,SIZE,EXPORTER,NAME,ACCESS
+	assert_success
+	assert_output "$VFBUF_EDU 0 0x0+0x1000 4096 vfio_pci_core vfio:$VFBUF_EDU:bar0 rw"
+}
+
+@test "export: two ranges, read-only, named" {
+	run vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --range 0x2000:8K --rdonly --name two \
+		-b -r -n -o RANGES,SIZE,NAME,ACCESS
+	assert_success
+	assert_output "0x0+0x1000,0x2000+0x2000 12288 two ro"
+}
+
+@test "export: the whole BAR by default; ivshmem BAR2 is 1M" {
+	run vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 -b -r -n -o RANGES,SIZE
+	assert_success
+	assert_output "0x0+0x100000 1048576"
+}
+
+@test "export: --name '' leaves it unnamed" {
+	run vfbuf -J export -s "$VFBUF_EDU" --bar 0 --range 0:4K --name ''
+	assert_success
+	assert_output --partial '"name": null'
+}
+
+@test "export: ranges are checked before the ioctl (exit 2)" {
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:100
+	assert_failure 2
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: --range 0x0:0x64: not page-aligned"
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 1M:4K
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: export: --range 0x100000:0x1000: past the end of BAR 0 (size 0x100000)"
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:0
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: export: --range 0x0:0x0: zero length"
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0xfffffffffffff000:8K
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: export: --range 0xfffffffffffff000:0x2000: offset + length overflows 64 bits"
+}
+
+@test "export: no such BAR, and a BAR smaller than a page" {
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 3
+	assert_failure 2
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: $VFBUF_EDU BAR 3: the device has no such BAR"
+	run --separate-stderr vfbuf export -s "$VFBUF_IVSHMEM" --bar 0
+	assert_failure 2
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: $VFBUF_IVSHMEM BAR 0 (256 bytes): smaller than a page"
+}
+
+@test "export --no-check: the kernel's EINVAL for an unaligned range is explained" {
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:100 --no-check
+	assert_failure 1
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: VFIO_DEVICE_FEATURE_DMA_BUF on $VFBUF_EDU BAR 0 (1 range): Invalid argument (EINVAL)"
+	assert_equal "$(tail -1 <<< "$stderr")" "hint: ranges must be non-empty, page-aligned and inside the BAR, and flags 0 unless the series' attribute bits are in use"
+}
+
+@test "export --no-check: the kernel's EOVERFLOW is explained" {
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0xfffffffffffff000:8K --no-check
+	assert_failure 1
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: VFIO_DEVICE_FEATURE_DMA_BUF on $VFBUF_EDU BAR 0 (1 range): Value too large for defined data type (EOVERFLOW)"
+	assert_equal "$(tail -1 <<< "$stderr")" "hint: a range's offset + length overflows 64 bits"
+}
+
+@test "export --wc on a kernel without the series: exit 69" {
+	series && skip "vfbuf_sim has the series"
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
+	assert_failure 69
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: --wc (write-combining dma-buf mappings): the running kernel ($(uname -r)) lacks it: it comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series, which no released kernel has"
+}
+
+@test "export of a device another process holds: EBUSY names the holder" {
+	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold > /dev/null 2>&1 &
+	local p=$!
+	sleep 0.5
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K
+	kill $p; wait $p || true
+	assert_failure 1
+	assert_equal "$(tail -1 <<< "$stderr")" "hint: pid $p (vfbuf) holds it"
+}
+
+# ---- vending ----
+
+@test "export --exec: the command inherits the fd; stat in it sees size, exporter, name" {
+	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:8K -n -o SIZE --exec -- \
+		bash -c 'vfbuf stat --pid $$ --fd $VFBUF_FD -b -r -n -o SIZE,EXPORTER,NAME; echo "env $VFBUF_SIZE $VFBUF_DEVICE $VFBUF_BAR"'
+	assert_success
+	assert_line --index 1 "8192 vfio_pci_core vfio:$VFBUF_EDU:bar0"
+	assert_line --index 2 "env 8192 $VFBUF_EDU 0"
+}
+
+@test "export --exec: the command's exit status is vfbuf's" {
+	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:4K -n -o SIZE --exec -- sh -c 'exit 7'
+	assert_failure 7
+}
+
+@test "export --exec: the command gets the fds vfbuf got, plus the dma-buf, no more" {
+	# what a command run without vfbuf gets here (bats keeps some fds open)
+	base=$(bash -c 'ls /proc/$$/fd | sort -n | tr "\n" " "')
+	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:4K -n -o SIZE --exec -- \
+		bash -c 'ls /proc/$$/fd | sort -n | tr "\n" " "; echo "fd=$VFBUF_FD"'
+	assert_success
+	fd=$(sed -n 's/.*fd=//p' <<< "${lines[1]}")
+	want=$( (tr ' ' '\n' <<< "$base"; echo "$fd") | grep . | sort -n | tr '\n' ' ')
+	assert_equal "${lines[1]}" "${want}fd=$fd"
+}
+
+@test "export --serve: a client receives the fd; the primary logs the handout" {
+	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:8K --serve "$BATS_TEST_TMPDIR/s" --count 1 \
+		> "$BATS_TEST_TMPDIR/log" 2>&1 &
+	local p=$!
+	for _ in $(seq 50); do [ -S "$BATS_TEST_TMPDIR/s" ] && break; sleep 0.1; done
+	run --separate-stderr vfbuf map --connect "$BATS_TEST_TMPDIR/s"
+	wait $p
+	if series; then
+		assert_success
+	else
+		assert_failure 69
+	fi
+	run cat "$BATS_TEST_TMPDIR/log"
+	assert_line --regexp "^serving pid=$p socket=.* size=8192 inode=[0-9]+ device=$VFBUF_EDU bar=0 ranges=0x0\\+0x2000 name=vfio:$VFBUF_EDU:bar0 access=rw wc=0\$"
+	assert_line --regexp "^handout 1 pid=[0-9]+ uid=0 inode=[0-9]+\$"
+}
+
+@test "export --serve: a socket path that is a file is refused" {
+	: > "$BATS_TEST_TMPDIR/file"
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --serve "$BATS_TEST_TMPDIR/file"
+	assert_failure 1
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: --serve $BATS_TEST_TMPDIR/file: exists and is not a socket"
+}
+
+@test "revoke --connect: on a kernel without the series the primary says so (69)" {
+	series && skip "vfbuf_sim has the series"
+	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --serve "$BATS_TEST_TMPDIR/s" --count 1 \
+		> "$BATS_TEST_TMPDIR/log" 2>&1 &
+	local p=$!
+	for _ in $(seq 50); do [ -S "$BATS_TEST_TMPDIR/s" ] && break; sleep 0.1; done
+	run --separate-stderr vfbuf revoke --connect "$BATS_TEST_TMPDIR/s"
+	wait $p
+	assert_failure 69
+	assert_output ""
+	[[ "$stderr" == "vfbuf: revoke: the primary at $BATS_TEST_TMPDIR/s refused to revoke: revoking a dma-buf: the running kernel"*"lacks it"* ]]
+}
+
+# ---- the classic path: peek and poke through the device fd ----
+
+@test "peek: edu's ID register" {
+	run vfbuf peek -s "$VFBUF_EDU" --bar 0 0
+	assert_success
+	assert_output "0x010000ed"
+}
+
+@test "poke then peek: edu's liveness register reads back the inverse" {
+	run vfbuf poke -s "$VFBUF_EDU" --bar 0 4 0x12345678
+	assert_success
+	assert_output ""
+	run vfbuf peek -s "$VFBUF_EDU" --bar 0 4
+	assert_success
+	assert_output "0xedcba987"
+}
+
+@test "poke --verify reports a value that reads back different" {
+	run --separate-stderr vfbuf poke --verify -s "$VFBUF_EDU" --bar 0 4 0x1
+	assert_failure 1
+	assert_equal "$stderr" "vfbuf: poke: poke 0x4: wrote 0x00000001, read 0xfffffffe: the value read back differs"
+}
+
+@test "poke into ivshmem BAR2 and a hexdump of the pattern" {
+	run vfbuf poke -s "$VFBUF_IVSHMEM" --bar 2 -w 8 0x2000 0x6867666564636261 0x706f6e6d6c6b6a69
+	assert_success
+	run vfbuf peek -s "$VFBUF_IVSHMEM" --bar 2 --dump -w 8 -c 2 0x2000
+	assert_success
+	assert_output "00002000  61 62 63 64 65 66 67 68  69 6a 6b 6c 6d 6e 6f 70  |abcdefghijklmnop|"
+}
+
+@test "peek widths: 1, 2, 8 read the same bytes" {
+	vfbuf poke -s "$VFBUF_IVSHMEM" --bar 2 -w 4 0x3000 0x44332211 0x88776655
+	run vfbuf peek -s "$VFBUF_IVSHMEM" --bar 2 -w 1 -c 2 0x3000
+	assert_output $'0x11\n0x22'
+	run vfbuf peek -s "$VFBUF_IVSHMEM" --bar 2 -w 2 0x3002
+	assert_output "0x4433"
+	run vfbuf peek -s "$VFBUF_IVSHMEM" --bar 2 -w 8 0x3000
+	assert_output "0x8877665544332211"
+}
+
+@test "peek --binary writes the raw bytes" {
+	vfbuf poke -s "$VFBUF_IVSHMEM" --bar 2 -w 4 0x4000 0x64636261
+	run vfbuf peek -s "$VFBUF_IVSHMEM" --bar 2 -c 1 --binary "$BATS_TEST_TMPDIR/raw" 0x4000
+	assert_success
+	run cat "$BATS_TEST_TMPDIR/raw"
+	assert_output "abcd"
+}
+
+@test "peek and poke check bounds and alignment before touching the device" {
+	run --separate-stderr vfbuf peek -s "$VFBUF_EDU" --bar 0 -w 4 2
+	assert_failure 2
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: peek: peek 0x2 width 4: misaligned"
+	run --separate-stderr vfbuf peek -s "$VFBUF_EDU" --bar 0 -w 8 -c 2 0xffff8
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: peek: peek 0xffff8 + 2 x 8 bytes of $VFBUF_EDU BAR 0 (length 0x100000): past the end"
+	run --separate-stderr vfbuf poke -s "$VFBUF_EDU" --bar 0 -w 1 4 0x100
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: poke: VALUE '0x100' (width 1): too wide for the access"
+	run --separate-stderr vfbuf peek -s "$VFBUF_EDU" --bar 0 -w 3 0
+	assert_failure 2
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: peek: --width '3': accesses are 1, 2, 4 or 8 bytes wide"
+}
+
+@test "peek of ivshmem BAR0 (256 bytes) works" {
+	run vfbuf peek -s "$VFBUF_IVSHMEM" --bar 0 -c 2 0
+	assert_success
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "map: the classic BAR mapping, decoded from the kernel's maps line" {
+	run vfbuf map -s "$VFBUF_EDU" --bar 0 -r -n -o LENGTH,KIND,DEVICE,BAR,BAROFF,NAME -b
+	assert_success
+	assert_output "1048576 vfio-bar $VFBUF_EDU 0 0x0 anon_inode:[vfio-device]"
+}
+
+@test "map --offset: the BAR offset comes from the maps offset column" {
+	run vfbuf map -s "$VFBUF_IVSHMEM" --bar 2 --offset 0x3000 --length 4K -r -n -o LENGTH,KIND,BAR,BAROFF -b
+	assert_success
+	assert_output "4096 vfio-bar 2 0x3000"
+}
+
+# ---- the series' paths ----
+
+@test "map of an exported dma-buf: exit 69 on a kernel without the series" {
+	series && skip "vfbuf_sim has the series"
+	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:4K -n -o SIZE --exec -- \
+		bash -c 'vfbuf map --fd $VFBUF_FD 2>&1; echo "rc=$?"'
+	assert_success
+	assert_line --partial ": the running kernel ($(uname -r)) cannot mmap VFIO dma-bufs (EINVAL): that comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series"
+	assert_line --regexp "^vfbuf: map: mmap of dma-buf fd [0-9]+: "
+	assert_line "rc=69"
+}
+
+@test "peek of an exported dma-buf: exit 69 on a kernel without the series" {
+	series && skip "vfbuf_sim has the series"
+	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:4K -n -o SIZE --exec -- \
+		bash -c 'vfbuf peek --fd $VFBUF_FD 0 2>/dev/null; echo "rc=$?"'
+	assert_line "rc=69"
+}
+
+@test "revoke --pid --fd: the owner's buffer; 69 before anything is taken" {
+	series && skip "vfbuf_sim has the series"
+	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold -r -n -o FD > "$BATS_TEST_TMPDIR/hold" 2>/dev/null &
+	local p=$!
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/hold" ] && break; sleep 0.1; done
+	fd=$(cat "$BATS_TEST_TMPDIR/hold")
+	run vfbuf stat --pid $p --fd "$fd" -r -n -o KIND,DEVICE,BAR
+	assert_output "dmabuf $VFBUF_EDU 0"
+	run --separate-stderr vfbuf revoke --pid $p --fd "$fd"
+	kill $p; wait $p || true
+	assert_failure 69
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: revoke: revoking a dma-buf: the running kernel ($(uname -r)) lacks it: it comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series, which no released kernel has"
+	assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfio-pci declares no revision of the series; vfbuf_sim (kernel/vfbuf_sim) emulates it on stock kernels"
+}
+
+@test "--uapi v4 on a stock kernel: vfbuf never sends feature 13 (ZPCI_ERROR on 7.3)" {
+	series && skip "vfbuf_sim has the series"
+	run --separate-stderr vfbuf --uapi v4 export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
+	assert_failure 69
+}
