@@ -32,7 +32,7 @@ SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 BIN := $(BUILD)/vfbuf
 
-.PHONY: all vfbuf deps check check-host asan install uninstall clean lint-man
+.PHONY: all vfbuf deps check check-host asan install uninstall clean lint-man demo
 
 all: vfbuf
 
@@ -79,6 +79,10 @@ lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1
 
 -include tests/vm/vm.mk
+
+# The README's first command: build, boot the rig, tour vfbuf on its devices.
+demo: deps vfbuf
+	tests/vm/run -- tests/vm/demo-tour
 
 # ---- install ----
 install: vfbuf
