@@ -23,16 +23,23 @@
 #   _vfbuf_args_NAME   what its non-option arguments are (a KIND below)
 # and its name goes into _vfbuf_commands.  An option is written SHORT|--LONG,
 # or just one of them, followed by =KIND when it takes an argument; KIND is
-# one of: bdf id columns pid fd file dir (anything else completes nothing).
-# @global, @table and @select stand for the shared option groups (src/args.c).
+# one of: bdf id columns pid fd file dir uapi bar width socket command
+# (anything else, e.g. "any", completes nothing).  "command" as the
+# arguments' kind: a command and its arguments after "--".
+# @global, @table, @select and @source stand for the shared option groups
+# (src/args.c, src/source.c).
 # tests/bats/docs.bats checks all this against `vfbuf [COMMAND] --help`.
 
-_vfbuf_commands='list stat maps-decode'
+_vfbuf_commands='list stat maps-decode export map peek poke revoke'
 
 # shared option groups
-_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir -?|--help --usage'
+_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi -?|--help --usage'
+# the values of --uapi
+_vfbuf_uapi_revs='none auto v1 v4'
 _vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
+# where map, peek and poke get their memory
+_vfbuf_group_source='--fd=fd --pid=pid --connect=socket --bar=bar --offset=any --length=any --wc'
 
 # before the command
 _vfbuf_opts_main='-V|--version @global'
@@ -50,6 +57,24 @@ _vfbuf_cols_stat='KIND INODE SIZE EXPORTER NAME DEVICE BAR HOLDERS MAPS COUNT'
 _vfbuf_opts_maps_decode='-a|--all -e|--everything -f|--file=file @table @global'
 _vfbuf_cols_maps_decode='PID START END SIZE PERMS OFFSET KIND DEVICE VFIO BAR BAROFF NAME INODE LINE'
 _vfbuf_args_maps_decode='pid'
+
+# vfbuf export
+_vfbuf_opts_export='--bar=bar -R|--range=any --rdonly -N|--name=any -w|--wc -C|--no-check -H|--hold -x|--exec -T|--revoke-after=any -S|--serve=socket -c|--count=any @select @table @global'
+_vfbuf_cols_export='PID FD DEVICE BAR RANGES SIZE INODE EXPORTER NAME ACCESS WC'
+_vfbuf_args_export='command'
+
+# vfbuf map
+_vfbuf_opts_map='-H|--hold @source @select @table @global'
+_vfbuf_cols_map='PID ADDR LENGTH SOURCE KIND DEVICE BAR BAROFF NAME MAPS'
+
+# vfbuf peek
+_vfbuf_opts_peek='-w|--width=width -c|--count=any -D|--dump -B|--binary=file @source @select @global'
+
+# vfbuf poke
+_vfbuf_opts_poke='-w|--width=width -V|--verify @source @select @global'
+
+# vfbuf revoke
+_vfbuf_opts_revoke='--connect=socket --pid=pid --fd=fd @select @global'
 
 # ---- machinery ---------------------------------------------------------------
 
@@ -202,13 +227,32 @@ _vfbuf_arg()
 	fd)
 		[[ -n $pid ]] && _vfbuf_reply -W "$(cd "$sysroot/proc/$pid/fd" 2> /dev/null && printf '%s\n' *)" -- "$cur"
 		;;
-	file)
-		compopt -o filenames 2> /dev/null
-		_vfbuf_reply -f -- "$cur"
-		;;
 	dir)
 		compopt -o filenames 2> /dev/null
 		_vfbuf_reply -d -- "$cur"
+		;;
+	uapi)
+		_vfbuf_reply -W "$_vfbuf_uapi_revs" -- "$cur"
+		;;
+	bar)
+		_vfbuf_reply -W '0 1 2 3 4 5' -- "$cur"
+		;;
+	width)
+		_vfbuf_reply -W '1 2 4 8' -- "$cur"
+		;;
+	file | socket)
+		compopt -o filenames 2> /dev/null
+		_vfbuf_reply -f -- "$cur"
+		;;
+	command)
+		# only after "--": the command, then its arguments (files)
+		((dashdash)) || return 0
+		if ((cword == dashdash + 1)); then
+			_vfbuf_reply -c -- "$cur"
+		else
+			compopt -o filenames 2> /dev/null
+			_vfbuf_reply -f -- "$cur"
+		fi
 		;;
 	esac
 }
@@ -225,6 +269,7 @@ _vfbuf_set()
 _vfbuf()
 {
 	local words cword cur prev specs cmd='' sysroot='' pid='' expect='' argopt='' eq='' i w r c
+	local dashdash=0
 	local -a seen=()
 	COMPREPLY=()
 	_vfbuf_words
@@ -236,13 +281,16 @@ _vfbuf()
 	# what is on the line before the word being completed
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
+		((dashdash)) && continue
 		[[ $w == = ]] && continue
 		if [[ -n $expect ]]; then
 			_vfbuf_set "$expect" "$w"
 			expect=
 			continue
 		fi
-		if [[ $w == --?* ]]; then
+		if [[ $w == -- && -n $cmd ]]; then
+			dashdash=$i
+		elif [[ $w == --?* ]]; then
 			r=$(_vfbuf_lookup "$specs" "${w%%=*}") || continue
 			seen+=("${r% *}")
 			if [[ ${r#* } != - ]]; then
@@ -271,6 +319,13 @@ _vfbuf()
 			specs=$(_vfbuf_spec "$cmd")
 		fi
 	done
+
+	# after "--": the command's arguments only
+	if ((dashdash)); then
+		w=_vfbuf_args_${cmd//-/_}
+		[[ -n ${!w:-} ]] && _vfbuf_arg "${!w}" "$cur"
+		return 0
+	fi
 
 	# the argument of an option?
 	if [[ $cur == = ]]; then
