@@ -10,6 +10,7 @@
  * /sys/module/vfbuf_sim/parameters/uapi. Drives the series' test cases
  * through the VFIO group/container path and prints one PASS/FAIL line per
  * check, then "N passed, N failed". Exit status 0 only if all passed.
+ * SIMTEST_RACE_ROUNDS sets the rounds of faults racing a revoke (100).
  *
  * Self-contained: the series' uAPI and mainline's DMA_BUF feature are
  * defined here, so it builds against any libc's kernel headers.
@@ -373,6 +374,42 @@ static int race_revoke(int devfd, uint32_t bar, int rounds)
 	return 1;
 }
 
+/*
+ * Faults racing the device's close: a child reads a mapping in a tight loop
+ * while the parent closes its only device fd; the child must end with
+ * SIGBUS. The device is opened again each round.
+ */
+static int race_close(int group, const char *bdf, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		int dev = open_dev(group, bdf), dfd, st;
+		volatile uint8_t *rm;
+		pid_t pid;
+
+		dfd = export1(dev, 0, 0, PG);
+		rm = dfd >= 0 ? map(dfd, PG, 0) : MAP_FAILED;
+		close(dfd);
+		if (rm == MAP_FAILED)
+			return 0;
+		pid = fork();
+		if (pid == 0) {
+			uint32_t x;
+
+			close(dev);	/* only the parent's fd keeps it open */
+			for (;;)
+				if (peek32(rm, &x))
+					_exit(0);
+		}
+		usleep(i % 5 * 400);
+		close(dev);
+		waitpid(pid, &st, 0);
+		munmap((void *)rm, PG);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			return 0;
+	}
+	return 1;
+}
+
 static int dmesg_clean(void)
 {
 	/* WARN/BUG/Oops/lockdep lines in the kernel log */
@@ -666,7 +703,12 @@ int main(int argc, char **argv)
 			close(dv);
 		}
 	}
-	check(race_revoke(edu, 0, 100), "faults racing revoke: 100 rounds end in SIGBUS", "");
+	{
+		int rounds = getenv("SIMTEST_RACE_ROUNDS") ? atoi(getenv("SIMTEST_RACE_ROUNDS")) : 100;
+
+		check(race_revoke(edu, 0, rounds), "faults racing revoke: every round ends in SIGBUS",
+		      "%d rounds", rounds);
+	}
 
 	/* revoke through a dup'd fd */
 	d2 = dup(d);
@@ -804,6 +846,13 @@ int main(int argc, char **argv)
 		check(m2 == MAP_FAILED && errno == ENODEV, "device closed: mmap -> ENODEV", "%s",
 		      m2 == MAP_FAILED ? en(errno) : "mapped");
 		close(d);
+	}
+
+	{
+		int rounds = getenv("SIMTEST_RACE_ROUNDS") ? atoi(getenv("SIMTEST_RACE_ROUNDS")) / 4 : 25;
+
+		check(race_close(ge, edu_bdf, rounds), "faults racing device close: every round SIGBUS",
+		      "%d rounds", rounds);
 	}
 
 	/* the device opens again and exports */
