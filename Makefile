@@ -65,6 +65,7 @@ deps:
 # ---- tests ----
 BATS ?= bats
 export VFBUF = $(CURDIR)/$(BIN)
+export VFBUF_SANITIZE = $(SANITIZE)
 
 check-host: vfbuf
 	@scripts/deps test

@@ -115,6 +115,18 @@ unsigned int vf_arg_width(const struct argp_state *state, const char *arg)
 	vf_usage_error(state, "--width '%s': accesses are 1, 2, 4 or 8 bytes wide", arg);
 }
 
+long vf_arg_id(const struct argp_state *state, const char *opt, const char *arg, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || *arg < '0' || *arg > '9' || v > max)
+		vf_usage_error(state, "%s '%s': not a decimal number up to %ld", opt, arg, max);
+	return v;
+}
+
 void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags,
 		   void *input)
 {

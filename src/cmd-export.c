@@ -176,7 +176,7 @@ static const struct argp_option options[] = {
 	{ "name", 'N', "NAME", 0, "Name the dma-buf (default vfio:BDF:barN; '' for none)", 0 },
 	{ "wc", 'w', NULL, 0, "Write-combining CPU mappings (the series' attribute)", 0 },
 	{ "no-check", 'C', NULL, 0, "Send ranges to the kernel without checking them first", 0 },
-	{ "hold", 'H', NULL, 0, "Keep the dma-buf until SIGINT or SIGTERM", 1 },
+	{ "hold", 'H', NULL, 0, "Keep the dma-buf until SIGINT, SIGTERM or SIGHUP", 1 },
 	{ "exec", 'x', NULL, 0, "Run the command after -- with the fd inherited (VFBUF_FD)", 1 },
 	{ "revoke-after", 'T', "SECONDS", 0, "With --exec: revoke the buffer after SECONDS", 1 },
 	{ "serve", 'S', "SOCKET", 0, "Vend the dma-buf to each client of Unix socket SOCKET", 1 },
@@ -293,7 +293,7 @@ static int run(int argc, char **argv)
 		r = report(&d, &e);
 		if (!r && opt.hold) {
 			if (!vf.quiet && !vf.json)
-				fprintf(stderr, "vfbuf: export: pid %d holds fd %d; SIGINT or SIGTERM releases it\n",
+				fprintf(stderr, "vfbuf: export: pid %d holds fd %d; SIGINT, SIGTERM or SIGHUP releases it\n",
 					(int)getpid(), e.fd);
 			wait_for_signal();
 		} else if (!r && opt.exec) {

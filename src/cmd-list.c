@@ -99,7 +99,10 @@ static void bars_summary(const struct vf_pcidev *d, char *out, size_t sz)
 
 		if (!b->present)
 			continue;
-		vf_human_size(b->size, size, sizeof(size));
+		if (vf_topts.bytes)
+			snprintf(size, sizeof(size), "%llu", (unsigned long long)b->size);
+		else
+			vf_human_size(b->size, size, sizeof(size));
 		n = snprintf(out + used, sz - used, "%s%d=%s%s%s%s", used ? " " : "", i, size,
 			     b->io ? "/io" : "", b->is64 ? "/64" : "", b->prefetch ? "/pf" : "");
 		used += n > 0 ? (size_t)n : 0;

@@ -99,7 +99,7 @@ static int report(const struct vf_mapping *mp)
 }
 
 static const struct argp_option options[] = {
-	{ "hold", 'H', NULL, 0, "Keep the mapping until SIGINT or SIGTERM", 0 },
+	{ "hold", 'H', NULL, 0, "Keep the mapping until SIGINT, SIGTERM or SIGHUP", 0 },
 	{ 0 }
 };
 
@@ -155,7 +155,7 @@ static int run(int argc, char **argv)
 		sigaddset(&set, SIGHUP);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		if (!vf.quiet && !vf.json)
-			fprintf(stderr, "vfbuf: map: pid %d holds the mapping; SIGINT or SIGTERM releases it\n",
+			fprintf(stderr, "vfbuf: map: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
 				(int)getpid());
 		fflush(stdout);
 		sigwait(&set, &sig);

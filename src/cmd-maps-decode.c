@@ -213,7 +213,8 @@ static int run(int argc, char **argv)
 		}
 		while (vf_proc_next(&it, &pid)) {
 			procs++;
-			if (decode_pid(t, pid) == -EACCES)
+			i = decode_pid(t, pid);
+			if (i == -EACCES || i == -EPERM)
 				unreadable++;
 		}
 		vf_proc_close(&it);

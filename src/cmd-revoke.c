@@ -40,15 +40,13 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_CONNECT: opt.connect = arg; return 0;
 	case OPT_PID:
-		v = vf_arg_u64(state, "--pid", arg);
-		if (!v || v > INT_MAX)
-			vf_usage_error(state, "--pid %s: out of range", arg);
+		v = (uint64_t)vf_arg_id(state, "--pid", arg, INT_MAX);
+		if (!v)
+			vf_usage_error(state, "--pid 0: not a process");
 		opt.pid = (pid_t)v;
 		return 0;
 	case OPT_FD:
-		v = vf_arg_u64(state, "--fd", arg);
-		if (v > INT_MAX)
-			vf_usage_error(state, "--fd %s: out of range", arg);
+		v = (uint64_t)vf_arg_id(state, "--fd", arg, INT_MAX);
 		opt.fd = (int)v;
 		return 0;
 	case ARGP_KEY_ARG:

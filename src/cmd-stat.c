@@ -277,15 +277,6 @@ static int print_table(void)
 	return vf_table_print(t);
 }
 
-static long arg_long(const struct argp_state *state, const char *opt_name, const char *arg, long max)
-{
-	uint64_t v = vf_arg_u64(state, opt_name, arg);
-
-	if (v > (uint64_t)max)
-		vf_usage_error(state, "%s '%s': out of range", opt_name, arg);
-	return (long)v;
-}
-
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Only this process", 0 },
 	{ "fd", 'f', "FD", 0, "Only this fd of the --pid process", 0 },
@@ -296,10 +287,10 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'p':
-		opt.pid = arg_long(state, "--pid", arg, INT_MAX);
+		opt.pid = vf_arg_id(state, "--pid", arg, INT_MAX);
 		return 0;
 	case 'f':
-		opt.fd = arg_long(state, "--fd", arg, INT_MAX);
+		opt.fd = vf_arg_id(state, "--fd", arg, INT_MAX);
 		return 0;
 	case ARGP_KEY_ARG:
 		vf_usage_error(state, "unexpected argument '%s'", arg);

@@ -241,9 +241,11 @@ int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd)
 		why = "the device cannot export dma-bufs";
 		break;
 	}
-	return vf_error(VF_EXIT_FAIL, NULL, why ? why : vf_strerror(-r),
-			"revoking fd %d through %s (series %s): %s", dmabuf_fd, d->pci.bdfstr,
-			d->rev->name, vf_strerror(-r));
+	if (!why)
+		return vf_error_errno(VF_EXIT_FAIL, -r, NULL, "revoking fd %d through %s (series %s)",
+				      dmabuf_fd, d->pci.bdfstr, d->rev->name);
+	return vf_error(VF_EXIT_FAIL, NULL, why, "revoking fd %d through %s (series %s): %s", dmabuf_fd,
+			d->pci.bdfstr, d->rev->name, vf_strerror(-r));
 }
 
 void vf_export_describe(const struct vf_device *d, const struct vf_export_req *req,

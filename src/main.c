@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "output.h"
+#include "uapi.h"
 
 static const struct vf_command *const commands[] = {
 	&vf_cmd_list,
@@ -80,13 +81,38 @@ static const struct argp main_argp = {
 	main_children, main_help_filter, NULL
 };
 
+/* With -v: the kernel, the series revisions vfbuf knows, and what each
+ * VFIO device's driver declares (sysfs only: no device is opened). */
 static int print_version(void)
 {
+	struct vf_pcidev *devs = NULL;
+	char declared[16];
 	struct utsname u;
+	int n, i;
 
 	printf("vfbuf %s\n", VFBUF_VERSION);
-	if (vf.verbose && uname(&u) == 0)
+	if (!vf.verbose)
+		return VF_EXIT_OK;
+	if (uname(&u) == 0)
 		printf("kernel %s %s\n", u.release, u.machine);
+	printf("mainline dma-buf export: VFIO_DEVICE_FEATURE_DMA_BUF (Linux 7.2+; 'vfbuf list --probe' asks each device)\n");
+	printf("series revisions known:");
+	for (i = 0; vf_uapi_revs[i]; i++)
+		printf(" %s", vf_uapi_revs[i]->name);
+	printf("; --uapi %s%s\n", vf_uapi_selected_name(),
+	       strcmp(vf_uapi_selected_name(), "none") ? "" : " (the build's kernel headers define no revision)");
+	n = vf_pci_scan(NULL, &devs);
+	for (i = 0; i < n; i++) {
+		const struct vf_uapi_rev *rev;
+
+		if (!devs[i].vfio)
+			continue;
+		rev = vf_uapi_for(&devs[i], declared, sizeof(declared));
+		printf("device %s driver %s: series %s%s%s\n", devs[i].bdfstr, devs[i].driver,
+		       *declared ? "revision " : "not declared", declared,
+		       rev ? " (in use)" : *declared ? " (not in use: see --uapi)" : "");
+	}
+	free(devs);
 	return VF_EXIT_OK;
 }
 

@@ -290,7 +290,7 @@ int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev)
 		 sel->id ? (sel->slot ? " -d " : "-d ") : "", sel->id ? sel->id : "");
 	if (!sel->slot && !sel->id)
 		return vf_error(VF_EXIT_USAGE, "name one with -s BDF or -d VENDOR:DEVICE",
-				"no device selected", "device");
+				"none named", "selecting a device");
 	n = vf_pci_scan(sel, &v);
 	if (n < 0)
 		return -n;

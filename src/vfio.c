@@ -95,7 +95,10 @@ static int open_group_path(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 		return vf_error_errno(-1, errno,
 				      errno == ENOENT ? "load the vfio module: modprobe vfio-pci" : NULL,
 				      "opening %s", node);
-	if ((r = xioctl(v->container, VFIO_GET_API_VERSION, NULL)) != VFIO_API_VERSION)
+	if ((r = xioctl(v->container, VFIO_GET_API_VERSION, NULL)) < 0)
+		return vf_error_errno(VF_EXIT_FAIL, -r, NULL, "%s: not a VFIO container (VFIO_GET_API_VERSION)",
+				      node);
+	if (r != VFIO_API_VERSION)
 		return vf_error(VF_EXIT_UNSUPPORTED, NULL, "unknown VFIO API version",
 				"%s: version %d", node, r);
 	if (xioctl(v->container, VFIO_CHECK_EXTENSION, (void *)(long)VFIO_TYPE1v2_IOMMU) <= 0 &&
@@ -164,6 +167,15 @@ int vf_vfio_open(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 		return vf_error(VF_EXIT_FAIL,
 				"enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in firmware)",
 				"no IOMMU group", "%s", d->bdfstr);
+	if (d->viable == VF_VIABLE_NO) {
+		/* sysfs already tells: say who is in the way before opening */
+		char hint[400];
+
+		snprintf(hint, sizeof(hint),
+			 "unbind these from their drivers, or bind them to vfio-pci too: %s", d->blockers);
+		return vf_error(VF_EXIT_FAIL, hint, "group not viable", "IOMMU group %d of %s", d->group,
+				d->bdfstr);
+	}
 	if ((r = open_group_path(d, v))) {
 		vf_vfio_close(v);
 		return r;

@@ -103,3 +103,57 @@ hint: try 'vfbuf list --help'"
 	assert_failure 1
 	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: list: writing standard output: No space left on device (ENOSPC)"
 }
+
+@test "--version -v: the series revisions, and what each VFIO device's driver declares" {
+	run vf --version -v
+	assert_success
+	assert_line "series revisions known: v1 v4; --uapi none (the build's kernel headers define no revision)"
+	assert_line "device 0000:00:03.0 driver vfio-pci: series not declared"
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (not in use: see --uapi)"
+	run vf --uapi auto --version -v
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (in use)"
+	run vf --uapi v1 --version -v
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (not in use: see --uapi)"
+}
+
+@test "--uapi rejects an unknown revision" {
+	run --separate-stderr "$VFBUF" --uapi v9 list
+	assert_failure 2
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: --uapi 'v9': unknown revision (none, auto, v1, v4)"
+}
+
+@test "commands that need a device say so when none is selected" {
+	run --separate-stderr vf export --bar 0
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: export: selecting a device: none named
+hint: name one with -s BDF or -d VENDOR:DEVICE"
+}
+
+@test "a selector matching several devices is refused, naming them" {
+	run --separate-stderr vf export -d 10de: --bar 0
+	assert_failure 2
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: export: -d 10de: (0000:01:00.0 0000:01:00.1): matches several devices"
+}
+
+@test "a device not bound to vfio-pci: the hint shows the driver_override commands" {
+	run --separate-stderr vf export -s 02:00.0 --bar 0
+	assert_failure 1
+	assert_equal "$stderr" "vfbuf: export: 0000:02:00.0: not bound to a VFIO driver (e1000e): bound to another driver
+hint: bind it to vfio-pci (as root):
+  echo vfio-pci > /sys/bus/pci/devices/0000:02:00.0/driver_override
+  echo 0000:02:00.0 > /sys/bus/pci/devices/0000:02:00.0/driver/unbind
+  echo 0000:02:00.0 > /sys/bus/pci/drivers_probe"
+}
+
+@test "a non-viable group names the devices in the way" {
+	run --separate-stderr vf export -s 01:00.0 --bar 0
+	assert_failure 1
+	assert_equal "$stderr" "vfbuf: export: IOMMU group 7 of 0000:01:00.0: group not viable
+hint: unbind these from their drivers, or bind them to vfio-pci too: 0000:01:00.1(snd_hda_intel)"
+}
+
+@test "/dev/vfio/vfio that is not a VFIO container is named as such" {
+	run --separate-stderr vf export -s 00:03.0 --bar 0
+	assert_failure 1
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: export: $FIX/dev/vfio/vfio: not a VFIO container (VFIO_GET_API_VERSION): Inappropriate ioctl for device (ENOTTY)"
+}

@@ -76,7 +76,7 @@ load helpers
 @test "stat --pid rejects garbage" {
 	run --separate-stderr vf stat --pid 12x
 	assert_failure 2
-	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: stat: --pid '12x': not a number (decimal, 0x hex, K/M/G/T suffix)"
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: stat: --pid '12x': not a decimal number up to 2147483647"
 }
 
 # Unreadable processes: copy the fixture, lock one fd table, run unprivileged.
