@@ -8,6 +8,7 @@
  * usage error looks the same, whoever found it.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,21 @@ long vf_arg_id(const struct argp_state *state, const char *opt, const char *arg,
 	if (errno || end == arg || *end || *arg < '0' || *arg > '9' || v > max)
 		vf_usage_error(state, "%s '%s': not a decimal number up to %ld", opt, arg, max);
 	return v;
+}
+
+void vf_wait_for_signal(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	vf_info("released on signal %d", sig);
 }
 
 void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags,

@@ -82,22 +82,6 @@ static int report(const struct vf_device *d, const struct vf_export *e)
 	return vf_table_print(t);
 }
 
-/* Wait for SIGINT/SIGTERM/SIGHUP. */
-static void wait_for_signal(void)
-{
-	sigset_t set;
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	fflush(stdout);
-	sigwait(&set, &sig);
-	vf_info("released on signal %d", sig);
-}
-
 static int child_status(int status)
 {
 	if (WIFEXITED(status))
@@ -295,7 +279,7 @@ static int run(int argc, char **argv)
 			if (!vf.quiet && !vf.json)
 				fprintf(stderr, "vfbuf: export: pid %d holds fd %d; SIGINT, SIGTERM or SIGHUP releases it\n",
 					(int)getpid(), e.fd);
-			wait_for_signal();
+			vf_wait_for_signal();
 		} else if (!r && opt.exec) {
 			r = run_exec(&d, &e);
 		}

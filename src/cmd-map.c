@@ -146,19 +146,10 @@ static int run(int argc, char **argv)
 	if (!r)
 		r = report(&m);
 	if (!r && opt.hold) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGINT);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGHUP);
-		sigprocmask(SIG_BLOCK, &set, NULL);
 		if (!vf.quiet && !vf.json)
 			fprintf(stderr, "vfbuf: map: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
 				(int)getpid());
-		fflush(stdout);
-		sigwait(&set, &sig);
+		vf_wait_for_signal();
 	}
 	vf_source_unmap(&m);
 	return r;

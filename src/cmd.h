@@ -38,6 +38,9 @@ void vf_usage_error(const struct argp_state *state, const char *fmt, ...)
 /* Parse a number option (vf_parse_u64) or exit 2. */
 unsigned long long vf_arg_u64(const struct argp_state *state, const char *opt, const char *arg);
 
+/* --hold: block SIGINT, SIGTERM and SIGHUP and wait for one. */
+void vf_wait_for_signal(void);
+
 /* Parse a decimal id (a PID, an fd) up to max, or exit 2. */
 long vf_arg_id(const struct argp_state *state, const char *opt, const char *arg, long max);
 
