@@ -8,6 +8,8 @@
 #                               the guest suite (tests/bats/vm); KERNELS="a b"
 #                               runs it once per kernel; VFBUF_SKIP_VM=1 skips
 #                               it loudly
+#   make vm-selftest            the rig's own tests (tests/vm/selftest.bats:
+#                               exit statuses, timeout, panic, --module)
 #   make vm-clean               remove the helpers and tests/vm/out
 #
 # Downloads are cached in $(VFBUF_CACHE) (default ~/.cache/vfbuf), outside
@@ -26,7 +28,7 @@ $(VM_HELPERS): $(VM_HELPERS_DIR)/%: $(VM_HELPERS_DIR)/%.c $(VM_HELPERS_DIR)/help
 		$(VM_HELPERS_DIR)/helpers.h
 	$(CC) $(VM_HELPER_CFLAGS) $(VM_HELPER_LDFLAGS) -o $@ $< $(VM_HELPERS_DIR)/helpers.c
 
-.PHONY: vm-helpers vm-kernel check-vm vm-clean
+.PHONY: vm-helpers vm-kernel check-vm vm-selftest vm-clean
 vm-helpers: $(VM_HELPERS)
 
 vm-kernel:
@@ -37,6 +39,9 @@ vm-kernel:
 
 check-vm: vfbuf vm-helpers
 	KERNELS="$(KERNELS)" KERNEL="$(KERNEL)" $(VM_DIR)/check-vm
+
+vm-selftest: vm-helpers
+	bats $(VM_DIR)/selftest.bats
 
 vm-clean:
 	rm -f $(VM_HELPERS)
