@@ -15,6 +15,10 @@
  * usage: uapi-facts device BDF BAR   facts about exporting BAR of BDF
  *        uapi-facts heap [NAME]      dma-heap facts (NAME: the name given
  *                                    to the buffer, default vfio0:0000:00:03.0/2)
+ *        uapi-facts two-devices BDF1 BDF2
+ *                                    two devices in one process: the device
+ *                                    fds share one anonymous inode (BAR0 of
+ *                                    each is mapped: both need a BAR0)
  *        uapi-facts write BDF BAR OFFSET STRING
  *                                    pwrite STRING (and a NUL) into the BAR
  *                                    through the device fd
@@ -448,6 +452,47 @@ static int heap_facts(const char *name)
 	return 0;
 }
 
+/*
+ * Two devices in one process: their device fds are the same anonymous inode,
+ * so a maps line alone cannot tell which device a BAR mapping is of.
+ */
+static int two_device_facts(const char *bdf1, const char *bdf2)
+{
+	struct vfio_dev d1, d2;
+	struct vfio_region_info r1, r2;
+	struct maps_entry m1, m2;
+	struct stat s1, s2;
+	char buf[128];
+	void *p1, *p2;
+	int ret;
+
+	ret = vfio_open(bdf1, &d1);
+	if (ret == 0)
+		ret = vfio_open(bdf2, &d2);
+	if (ret < 0) {
+		errno = -ret;
+		die("open VFIO devices %s and %s", bdf1, bdf2);
+	}
+	fstat(d1.device, &s1);
+	fstat(d2.device, &s2);
+	printf("two-devices-ino: %s\n",
+	       same(s1.st_ino, s2.st_ino, buf, sizeof(buf)));
+	if (vfio_region(&d1, 0, &r1) < 0 || vfio_region(&d2, 0, &r2) < 0)
+		die("region info");
+	p1 = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, d1.device, (off_t)r1.offset);
+	p2 = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, d2.device, (off_t)r2.offset);
+	if (p1 == MAP_FAILED || p2 == MAP_FAILED || maps_entry(p1, &m1) || maps_entry(p2, &m2)) {
+		printf("two-devices-maps: %s\n", errname(errno));
+	} else {
+		printf("two-devices-maps: ino %s, path %s\n",
+		       same(m1.inode, m2.inode, buf, sizeof(buf)),
+		       strcmp(m1.path, m2.path) ? "differ" : "same");
+	}
+	vfio_close(&d1);
+	vfio_close(&d2);
+	return 0;
+}
+
 /* pread/pwrite of a BAR through the device fd. */
 static int bar_rw(int write, const char *bdf, const char *bar_s, const char *off_s,
 		  const char *arg)
@@ -504,11 +549,13 @@ int main(int argc, char **argv)
 	}
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "heap"))
 		return heap_facts(argc == 3 ? argv[2] : "vfio0:0000:00:03.0/2");
+	if (argc == 4 && !strcmp(argv[1], "two-devices"))
+		return two_device_facts(argv[2], argv[3]);
 	if (argc == 6 && !strcmp(argv[1], "write"))
 		return bar_rw(1, argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 6 && !strcmp(argv[1], "read"))
 		return bar_rw(0, argv[2], argv[3], argv[4], argv[5]);
-	fprintf(stderr, "usage: uapi-facts device BDF BAR | heap [NAME] |\n"
+	fprintf(stderr, "usage: uapi-facts device BDF BAR | heap [NAME] | two-devices BDF1 BDF2 |\n"
 			"       write BDF BAR OFFSET STRING | read BDF BAR OFFSET LEN\n");
 	return 2;
 }

@@ -20,6 +20,8 @@ setup_file() {
 		echo "exit $?" >> "$FACTS_DIR/ivshmem.err"
 	uapi-facts heap "vfio0:$VFBUF_EDU/2" > "$FACTS_DIR/heap" 2> "$FACTS_DIR/heap.err" ||
 		echo "exit $?" >> "$FACTS_DIR/heap.err"
+	uapi-facts two-devices "$VFBUF_EDU" "$VFBUF_IVSHMEM" > "$FACTS_DIR/two" \
+		2> "$FACTS_DIR/two.err" || echo "exit $?" >> "$FACTS_DIR/two.err"
 }
 
 setup() {
@@ -71,7 +73,7 @@ heap() {
 }
 
 @test "uapi-facts ran to the end on both devices and the heap" {
-	for f in edu.err ivshmem.err heap.err; do
+	for f in edu.err ivshmem.err heap.err two.err; do
 		facts "$f"
 		assert_output ''
 	done
@@ -251,4 +253,10 @@ heap() {
 
 @test "dma-heap: the name stays on the mapping after the fd is closed" {
 	heap 'heap-maps-closed: /dmabuf:renamed'
+}
+
+@test "two devices in one process: one anonymous inode, same maps path for both BARs" {
+	facts two
+	has 'two-devices-ino: same'
+	has 'two-devices-maps: ino same, path same'
 }
