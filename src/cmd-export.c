@@ -55,18 +55,11 @@ static int report(const struct vf_device *d, const struct vf_export *e)
 {
 	struct vf_table *t = vf_table_new("exports", cols, sizeof(cols) / sizeof(cols[0]),
 					  opt.hold || opt.serve ? DEFAULTS_HOLD : DEFAULTS);
-	char ranges[2048];
-	size_t used = 0;
-	unsigned int i;
+	char ranges[VF_MAX_RANGES * 40];
 
 	if (!t)
 		return VF_EXIT_USAGE;
-	for (i = 0; i < opt.req.nranges && used < sizeof(ranges); i++) {
-		int n = snprintf(ranges + used, sizeof(ranges) - used, "%s0x%llx+0x%llx", i ? "," : "",
-				 (unsigned long long)opt.req.ranges[i].off,
-				 (unsigned long long)opt.req.ranges[i].len);
-		used += n > 0 ? (size_t)n : 0;
-	}
+	vf_export_ranges(&opt.req, ranges, sizeof(ranges));
 	vf_table_row(t);
 	vf_cell(t, COL_PID, "%d", (int)getpid());
 	vf_cell(t, COL_FD, "%d", e->fd);

@@ -248,23 +248,28 @@ int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd)
 			d->pci.bdfstr, d->rev->name, vf_strerror(-r));
 }
 
+void vf_export_ranges(const struct vf_export_req *req, char *out, size_t sz)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	out[0] = '\0';
+	for (i = 0; i < req->nranges && used < sz; i++) {
+		int n = snprintf(out + used, sz - used, "%s0x%llx+0x%llx", i ? "," : "",
+				 (unsigned long long)req->ranges[i].off,
+				 (unsigned long long)req->ranges[i].len);
+
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
 void vf_export_describe(const struct vf_device *d, const struct vf_export_req *req,
 			const struct vf_export *e, char *out, size_t sz)
 {
-	size_t used;
-	unsigned int i;
-	int n;
+	char ranges[VF_MAX_RANGES * 40];
 
-	n = snprintf(out, sz, "size=%llu inode=%llu device=%s bar=%u ranges=",
-		     (unsigned long long)e->size, (unsigned long long)e->ino, d->pci.bdfstr, req->bar);
-	used = n > 0 ? (size_t)n : 0;
-	for (i = 0; i < req->nranges && used < sz; i++) {
-		n = snprintf(out + used, sz - used, "%s0x%llx+0x%llx", i ? "," : "",
-			     (unsigned long long)req->ranges[i].off,
-			     (unsigned long long)req->ranges[i].len);
-		used += n > 0 ? (size_t)n : 0;
-	}
-	if (used < sz)
-		snprintf(out + used, sz - used, " name=%s access=%s wc=%d", e->name,
-			 req->rdonly ? "ro" : "rw", e->wc ? 1 : 0);
+	vf_export_ranges(req, ranges, sizeof(ranges));
+	snprintf(out, sz, "size=%llu inode=%llu device=%s bar=%u ranges=%s name=%s access=%s wc=%d",
+		 (unsigned long long)e->size, (unsigned long long)e->ino, d->pci.bdfstr, req->bar,
+		 ranges, e->name, req->rdonly ? "ro" : "rw", e->wc ? 1 : 0);
 }

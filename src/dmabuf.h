@@ -59,6 +59,9 @@ int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd);
 /* The "series not in this kernel" error for an operation; exit 69. */
 int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *declared);
 
+/* "OFF+LEN,..." of the request's ranges, in hex. */
+void vf_export_ranges(const struct vf_export_req *req, char *out, size_t sz);
+
 /* One line describing an export, for --exec and --serve clients:
  * "size=S inode=I device=BDF bar=N ranges=OFF+LEN,... name=NAME access=rw|ro wc=0|1". */
 void vf_export_describe(const struct vf_device *d, const struct vf_export_req *req,
