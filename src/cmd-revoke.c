@@ -9,13 +9,13 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "dmabuf.h"
 #include "output.h"
 #include "procfs.h"
+#include "source.h"
 #include "vend.h"
 
 static struct {
@@ -76,70 +76,36 @@ static const struct argp argp = {
 	children, NULL, NULL
 };
 
-static int getfd(int pidfd, int fd, const char *what)
-{
-	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-
-	if (r < 0)
-		return -vf_error_errno(-1, errno,
-				       errno == EPERM ? "taking another process's fd needs CAP_SYS_PTRACE" : NULL,
-				       "pidfd_getfd(pid %d, %s fd %d)", (int)opt.pid, what, fd);
-	return r;
-}
-
-/* The device fd of process pid for the dma-buf: its only VFIO device fd,
- * or the one of the -s/-d device. */
-struct devfd_acc {
-	const struct vf_pcidev *want; /* NULL: any */
-	int fd, n;
-	struct vf_bdf bdf;
-};
-
-static int find_devfd(pid_t pid, int fd, const char *target, void *arg)
-{
-	struct devfd_acc *a = arg;
-	struct vf_fdinfo fi;
-	struct vf_bdf b;
-
-	if (!vf_target_is_vfio_device(target) || vf_proc_fdinfo(pid, fd, &fi) ||
-	    vf_bdf_from_syspath(fi.syspath, &b))
-		return 0;
-	if (a->want && memcmp(&b, &a->want->bdf, sizeof(b)))
-		return 0;
-	if (a->n && !memcmp(&b, &a->bdf, sizeof(b)))
-		return 0; /* another fd of the same device */
-	a->n++;
-	a->fd = fd;
-	a->bdf = b;
-	return 0;
-}
-
 static int revoke_pid(void)
 {
-	struct devfd_acc a = { NULL, -1, 0, { 0 } };
+	struct vf_vfio_fd devs[16], *dev = NULL;
 	struct vf_select sel = vf_sel;
+	bool want = sel.slot || sel.id;
 	struct vf_device d;
 	char bdf[VF_BDF_LEN];
-	int pidfd, dfd, bfd, r;
+	int pidfd, dfd, bfd, r, n, i, found = 0;
 
 	memset(&d, 0, sizeof(d));
-	if (sel.slot || sel.id) {
-		if ((r = vf_pci_find_one(&sel, &d.pci)))
-			return r;
-		a.want = &d.pci;
-	}
-	r = vf_proc_fds(opt.pid, find_devfd, &a);
-	if (r < 0)
-		return vf_error_errno(-1, r == -ENOENT ? ESRCH : -r, NULL, "reading the fds of process %d",
+	if (want && (r = vf_pci_find_one(&sel, &d.pci)))
+		return r;
+	n = vf_proc_vfio_devices(opt.pid, devs, 16);
+	if (n < 0)
+		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n, NULL, "reading the fds of process %d",
 				      (int)opt.pid);
-	if (a.n == 0)
+	/* the -s/-d device's fd, or the process's only device */
+	for (i = 0; i < n; i++)
+		if (!want || !memcmp(&devs[i].bdf, &d.pci.bdf, sizeof(d.pci.bdf))) {
+			dev = &devs[i];
+			found++;
+		}
+	if (!found)
 		return vf_error(VF_EXIT_FAIL, "only the process that owns the device can revoke",
-				a.want ? "holds no VFIO device fd of that device" : "holds no VFIO device fd",
+				want ? "holds no VFIO device fd of that device" : "holds no VFIO device fd",
 				"process %d", (int)opt.pid);
-	if (a.n > 1)
+	if (found > 1)
 		return vf_error(VF_EXIT_USAGE, "name the device with -s BDF", "holds several VFIO devices",
 				"process %d", (int)opt.pid);
-	vf_format_bdf(&a.bdf, bdf);
+	vf_format_bdf(&dev->bdf, bdf);
 	sel.slot = bdf;
 	sel.id = NULL;
 	if ((r = vf_pci_find_one(&sel, &d.pci)))
@@ -147,14 +113,13 @@ static int revoke_pid(void)
 	d.rev = vf_uapi_for(&d.pci, d.declared, sizeof(d.declared));
 	if (!d.rev) /* say so before taking anything */
 		return vf_series_absent("revoking a dma-buf", &d.pci, d.declared);
-	pidfd = (int)syscall(SYS_pidfd_open, opt.pid, 0);
-	if (pidfd < 0)
-		return vf_error_errno(-1, errno, NULL, "pidfd_open(%d)", (int)opt.pid);
-	if ((bfd = getfd(pidfd, opt.fd, "dma-buf")) < 0) {
+	if ((pidfd = vf_pidfd_open(opt.pid)) < 0)
+		return -pidfd;
+	if ((bfd = vf_pidfd_getfd(pidfd, opt.pid, opt.fd, "dma-buf")) < 0) {
 		close(pidfd);
 		return -bfd;
 	}
-	if ((dfd = getfd(pidfd, a.fd, "VFIO device")) < 0) {
+	if ((dfd = vf_pidfd_getfd(pidfd, opt.pid, dev->fd, "VFIO device")) < 0) {
 		close(bfd);
 		close(pidfd);
 		return -dfd;

@@ -61,7 +61,7 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 			ctx->vfio_devs = vf_proc_vfio_devices(ctx->pid, ctx->devs, 2);
 		/* the anon inode is shared: only a process with one device tells */
 		if (ctx->vfio_devs == 1) {
-			out->bdf = ctx->devs[0];
+			out->bdf = ctx->devs[0].bdf;
 			out->has_bdf = true;
 		}
 	} else if (m->path_len > sizeof(cdev) - 1 && m->path_len < sizeof(cdev) - 1 + 12 &&

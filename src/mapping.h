@@ -15,14 +15,15 @@
 #include <sys/types.h>
 
 #include "parse.h"
+#include "procfs.h"
 
 /* Per process: what decoding its lines needs to know. */
 struct vf_decode_ctx {
 	pid_t pid;     /* 0: unknown (a file) */
 	int vfio_devs; /* -1: not looked up yet */
-	struct vf_bdf devs[2];
+	struct vf_vfio_fd devs[2];
 };
-#define VF_DECODE_CTX(p) { (p), -1, { { 0 } } }
+#define VF_DECODE_CTX(p) { .pid = (p), .vfio_devs = -1 }
 
 struct vf_decoded {
 	const char *kind; /* "dmabuf-bar", "vfio-bar", "dmabuf", "other" */

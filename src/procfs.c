@@ -196,7 +196,7 @@ int vf_target_is_vfio_device(const char *target)
 }
 
 struct vfio_devs_acc {
-	struct vf_bdf *out;
+	struct vf_vfio_fd *out;
 	int max, n;
 };
 
@@ -211,14 +211,14 @@ static int collect_vfio_dev(pid_t pid, int fd, const char *target, void *arg)
 	    !fi.is_vfio_device || vf_bdf_from_syspath(fi.syspath, &b))
 		return 0;
 	for (i = 0; i < a->n; i++)
-		if (!memcmp(&a->out[i], &b, sizeof(b)))
+		if (!memcmp(&a->out[i].bdf, &b, sizeof(b)))
 			return 0;
 	if (a->n < a->max)
-		a->out[a->n++] = b;
+		a->out[a->n++] = (struct vf_vfio_fd){ b, fd };
 	return 0;
 }
 
-int vf_proc_vfio_devices(pid_t pid, struct vf_bdf *out, int max)
+int vf_proc_vfio_devices(pid_t pid, struct vf_vfio_fd *out, int max)
 {
 	struct vfio_devs_acc a = { out, max, 0 };
 	int r = vf_proc_fds(pid, collect_vfio_dev, &a);

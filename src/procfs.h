@@ -47,9 +47,14 @@ FILE *vf_proc_maps_open(pid_t pid);
 int vf_target_is_dmabuf(const char *target);
 int vf_target_is_vfio_device(const char *target);
 
+/* A VFIO device fd of a process and the PCI device behind it. */
+struct vf_vfio_fd {
+	struct vf_bdf bdf;
+	int fd;
+};
 /* The PCI devices behind pid's VFIO device fds (from fdinfo
- * vfio-device-syspath), without duplicates.  Returns how many were found
- * (up to max), or -errno. */
-int vf_proc_vfio_devices(pid_t pid, struct vf_bdf *out, int max);
+ * vfio-device-syspath), each once, with its first fd.  Returns how many
+ * were found (up to max), or -errno. */
+int vf_proc_vfio_devices(pid_t pid, struct vf_vfio_fd *out, int max);
 
 #endif /* VFBUF_PROCFS_H */

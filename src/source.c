@@ -93,21 +93,36 @@ static error_t source_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp vf_source_argp = { source_opts, source_parse, NULL, NULL, NULL, NULL, NULL };
 
-static int take_fd(pid_t pid, int fd)
+int vf_pidfd_open(pid_t pid)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), r, e;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	if (pidfd < 0)
-		return vf_error_errno(-1, errno == ESRCH ? ESRCH : errno, NULL, "pidfd_open(%d)", (int)pid);
-	r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	e = errno;
-	close(pidfd);
+		return -vf_error_errno(-1, errno, NULL, "pidfd_open(%d)", (int)pid);
+	return pidfd;
+}
+
+int vf_pidfd_getfd(int pidfd, pid_t pid, int fd, const char *what)
+{
+	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0), e = errno;
+
 	if (r < 0)
 		return -vf_error_errno(-1, e,
 				       e == EPERM ? "taking another process's fd needs CAP_SYS_PTRACE "
 						    "(or ptrace access to it: same user, yama ptrace_scope 0)"
 						  : e == EBADF ? "no such fd in that process" : NULL,
-				       "pidfd_getfd(pid %d, fd %d)", (int)pid, fd);
+				       "pidfd_getfd(pid %d, %s fd %d)", (int)pid, what, fd);
+	return r;
+}
+
+static int take_fd(pid_t pid, int fd)
+{
+	int pidfd = vf_pidfd_open(pid), r;
+
+	if (pidfd < 0)
+		return pidfd;
+	r = vf_pidfd_getfd(pidfd, pid, fd, "dma-buf");
+	close(pidfd);
 	return r;
 }
 

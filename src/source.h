@@ -46,6 +46,11 @@ struct vf_mapping {
 	char what[128];         /* "dma-buf fd 5", "0000:00:03.0 BAR 0" for messages */
 };
 
+/* pidfd_open(2) and pidfd_getfd(2), explaining failures; return the fd
+ * or a negated exit code. */
+int vf_pidfd_open(pid_t pid);
+int vf_pidfd_getfd(int pidfd, pid_t pid, int fd, const char *what);
+
 /* Map the source named by vf_src (and vf_sel).  Returns an exit code. */
 int vf_source_map(struct vf_mapping *m, bool allow_pio);
 void vf_source_unmap(struct vf_mapping *m);
