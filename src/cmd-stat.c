@@ -81,6 +81,8 @@ struct entry {
 	char exporter[64];
 	char name[64];
 	char device[VF_BDF_LEN];
+	bool has_bar;     /* from the name */
+	unsigned int bar;
 	struct strbuf holders, maps;
 };
 
@@ -129,6 +131,8 @@ static void set_name(struct entry *e, const char *name, size_t len)
 	vf_decode_dmabuf_name(e->name, strlen(e->name), &ref);
 	if (ref.has_bdf)
 		vf_format_bdf(&ref.bdf, e->device);
+	e->has_bar = ref.has_bar;
+	e->bar = ref.bar;
 }
 
 struct proc_ctx {
@@ -249,7 +253,6 @@ static int cmp_entry(const void *a, const void *b)
 static int print_table(void)
 {
 	struct vf_table *t = vf_table_new("dmabufs", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
-	struct vf_name_ref ref;
 	size_t i;
 
 	if (!t)
@@ -267,8 +270,8 @@ static int print_table(void)
 		vf_cell_str(t, COL_EXPORTER, *e->exporter ? e->exporter : NULL);
 		vf_cell_str(t, COL_NAME, *e->name ? e->name : NULL);
 		vf_cell_str(t, COL_DEVICE, *e->device ? e->device : NULL);
-		if (*e->name && vf_decode_dmabuf_name(e->name, strlen(e->name), &ref) && ref.has_bar)
-			vf_cell(t, COL_BAR, "%u", ref.bar);
+		if (e->has_bar)
+			vf_cell(t, COL_BAR, "%u", e->bar);
 		vf_cell_str(t, COL_HOLDERS, e->holders.s);
 		vf_cell_str(t, COL_MAPS, e->maps.s);
 		if (e->has_count)
