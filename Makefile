@@ -80,6 +80,9 @@ lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1
 
 -include tests/vm/vm.mk
+# Fuzzing, valgrind and static analysis (tests/quality.mk); benchmarks (bench/bench.mk)
+-include tests/quality.mk
+-include bench/bench.mk
 
 # The README's first command: build, boot the rig, tour vfbuf on its devices.
 demo: deps vfbuf
