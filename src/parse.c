@@ -23,6 +23,8 @@ static int hexval(int c)
  * (0 if none), or -ERANGE on overflow. */
 static int digits_u64(const char *s, size_t len, unsigned int base, uint64_t *out)
 {
+	/* v * base + d overflows iff v > lim, or v == lim and d > rem */
+	const uint64_t lim = UINT64_MAX / base, rem = UINT64_MAX % base;
 	uint64_t v = 0;
 	size_t i;
 
@@ -31,7 +33,7 @@ static int digits_u64(const char *s, size_t len, unsigned int base, uint64_t *ou
 
 		if (d < 0 || (unsigned int)d >= base)
 			break;
-		if (v > (UINT64_MAX - (uint64_t)d) / base)
+		if (v > lim || (v == lim && (uint64_t)d > rem))
 			return -ERANGE;
 		v = v * base + (uint64_t)d;
 	}
@@ -102,13 +104,24 @@ int vf_parse_range(const char *s, uint64_t *off, uint64_t *len)
 /* maps fields: hex number, at least one digit, at most 16. */
 static size_t take_hex(const char *s, size_t len, uint64_t *out)
 {
-	size_t n = 0;
+	/* hex digit values plus 1 (0: not a digit), for a one-pass loop:
+	 * maps-decode parses every line of its input */
+	static const unsigned char hex1[256] = {
+		['0'] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+		['A'] = 11, 12, 13, 14, 15, 16,
+		['a'] = 11, 12, 13, 14, 15, 16,
+	};
+	const size_t max = len < 17 ? len : 17;
+	uint64_t v = 0;
+	size_t n;
+	unsigned int d;
 
-	while (n < len && hexval((unsigned char)s[n]) >= 0)
-		n++;
+	for (n = 0; n < max && (d = hex1[(unsigned char)s[n]]) != 0; n++)
+		v = v << 4 | (d - 1); /* the 17th digit fails below */
 	if (n == 0 || n > 16)
 		return 0;
-	return digits_u64(s, n, 16, out) == (int)n ? n : 0;
+	*out = v;
+	return n;
 }
 
 int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out)
@@ -138,7 +151,7 @@ int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out)
 		return -1;
 	for (i = 0; i < 4; i++) {
 		static const char allowed[4][3] = { "r-", "w-", "x-", "sp" };
-		if (!memchr(allowed[i], p[i], 2))
+		if (p[i] != allowed[i][0] && p[i] != allowed[i][1])
 			return -1;
 		out->perms[i] = p[i];
 	}
@@ -166,6 +179,8 @@ int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out)
 #undef NEED
 	if (p < end && *p != ' ')
 		return -1;
+	while (end - p >= 8 && !memcmp(p, "        ", 8)) /* the padding */
+		p += 8;
 	while (p < end && *p == ' ')
 		p++;
 	out->path = p;
