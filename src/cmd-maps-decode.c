@@ -85,19 +85,69 @@ static void decode(struct vf_table *t, struct source *src, const struct vf_maps_
 	vf_cell_u64(t, COL_LINE, lineno);
 }
 
+/* Lines of f, read in blocks: getline() costs more than parsing a line.
+ * The buffer grows only for a line longer than it. */
+struct lines {
+	FILE *f;
+	char *buf;
+	size_t cap, pos, end;
+};
+
+/* The next line (with its '\n', if any) or NULL at the end of f. */
+static const char *next_line(struct lines *r, size_t *len)
+{
+	for (;;) {
+		char *nl = r->end > r->pos ? memchr(r->buf + r->pos, '\n', r->end - r->pos) : NULL;
+		const char *line = r->buf + r->pos;
+		size_t got;
+
+		if (nl) {
+			*len = (size_t)(nl + 1 - line);
+			r->pos += *len;
+			return line;
+		}
+		if (feof(r->f) || ferror(r->f)) {
+			if (r->pos == r->end)
+				return NULL;
+			*len = r->end - r->pos; /* the last line has no '\n' */
+			r->pos = r->end;
+			return line;
+		}
+		memmove(r->buf, line, r->end - r->pos);
+		r->end -= r->pos;
+		r->pos = 0;
+		if (r->end == r->cap) {
+			char *b = realloc(r->buf, r->cap * 2);
+
+			if (!b) {
+				vf_warn("a line too long for memory, skipped the rest");
+				return NULL;
+			}
+			r->buf = b;
+			r->cap *= 2;
+		}
+		got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+		r->end += got;
+	}
+}
+
 static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct lines r = { f, malloc(65536), 65536, 0, 0 };
+	const char *line;
+	size_t len;
 	unsigned long lineno = 0;
 
-	while ((len = getline(&line, &cap, f)) > 0) {
+	if (!r.buf) {
+		vf_warn("%s: %s", src->label, vf_strerror(ENOMEM));
+		return;
+	}
+	while ((line = next_line(&r, &len))) {
 		struct vf_maps_line m;
-		ssize_t i;
+		size_t i;
 
 		lineno++;
-		if (!vf_parse_maps_line(line, (size_t)len, &m)) {
+		if (!vf_parse_maps_line(line, len, &m)) {
 			decode(t, src, &m, lineno);
 			continue;
 		}
@@ -107,7 +157,7 @@ static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
 		if (i < len) /* blank lines pass silently */
 			vf_warn("%s:%lu: not a maps line, skipped", src->label, lineno);
 	}
-	free(line);
+	free(r.buf);
 }
 
 /* One process.  Returns 0, or -errno when its maps cannot be read. */
