@@ -252,13 +252,37 @@ static const struct argp argp = {
 	children, help_filter, NULL
 };
 
+/* Overlapping ranges are legal (the kernel accepts them: the buffer shows
+ * those BAR pages twice) but rarely meant: say so. */
+static void warn_overlaps(const struct vf_export_req *req)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < req->nranges; i++)
+		for (j = i + 1; j < req->nranges; j++) {
+			const struct vf_range *a = &req->ranges[i], *b = &req->ranges[j];
+
+			if (a->off < b->off + b->len && b->off < a->off + a->len)
+				vf_warn("--range 0x%llx:0x%llx overlaps --range 0x%llx:0x%llx: the dma-buf "
+					"shows those BAR pages twice",
+					(unsigned long long)a->off, (unsigned long long)a->len,
+					(unsigned long long)b->off, (unsigned long long)b->len);
+		}
+}
+
 static int run(int argc, char **argv)
 {
+	struct vf_pcidev pci;
 	struct vf_device d;
 	struct vf_export e;
 	int r;
 
 	vf_parse_args(&argp, argc, argv, 0, NULL);
+	/* a bad request fails before the device is opened */
+	if ((r = vf_pci_find_one(&vf_sel, &pci)) || (r = vf_export_check(&pci, &opt.req)))
+		return r;
+	if (opt.req.check)
+		warn_overlaps(&opt.req);
 	if ((r = vf_device_open(&vf_sel, &d)))
 		return r;
 	r = vf_export(&d, &opt.req, &e);

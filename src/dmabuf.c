@@ -61,7 +61,7 @@ int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *de
 	return vf_error(VF_EXIT_UNSUPPORTED, hint, why, "%s", op);
 }
 
-static int check_request(const struct vf_device *d, struct vf_export_req *req)
+int vf_export_check(const struct vf_pcidev *pci, struct vf_export_req *req)
 {
 	const struct vf_bar *b;
 	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
@@ -70,21 +70,21 @@ static int check_request(const struct vf_device *d, struct vf_export_req *req)
 	if (req->bar >= VF_NBARS)
 		return vf_error(VF_EXIT_USAGE, "BARs are numbered 0 to 5", "no such BAR",
 				"--bar %u", req->bar);
-	b = &d->pci.bars[req->bar];
+	b = &pci->bars[req->bar];
 	if (!b->present) {
 		char hint[96];
 
-		snprintf(hint, sizeof(hint), "'vfbuf list --bars -s %s' shows its BARs", d->pci.bdfstr);
+		snprintf(hint, sizeof(hint), "'vfbuf list --bars -s %s' shows its BARs", pci->bdfstr);
 		return vf_error(VF_EXIT_USAGE, hint, "the device has no such BAR", "%s BAR %u",
-				d->pci.bdfstr, req->bar);
+				pci->bdfstr, req->bar);
 	}
 	if (b->io)
 		return vf_error(VF_EXIT_USAGE, "dma-bufs cover memory BARs only", "an I/O port BAR",
-				"%s BAR %u", d->pci.bdfstr, req->bar);
+				"%s BAR %u", pci->bdfstr, req->bar);
 	if (!req->nranges) {
 		if (b->size < page)
 			return vf_error(VF_EXIT_USAGE, "the kernel exports whole pages only",
-					"smaller than a page", "%s BAR %u (%llu bytes)", d->pci.bdfstr,
+					"smaller than a page", "%s BAR %u (%llu bytes)", pci->bdfstr,
 					req->bar, (unsigned long long)b->size);
 		req->ranges[0].off = 0;
 		req->ranges[0].len = b->size;
@@ -161,7 +161,7 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
-	if ((r = check_request(d, req)))
+	if ((r = vf_export_check(&d->pci, req)))
 		return r;
 	r = vf_vfio_feature_probe(&d->vfio, VFIO_DEVICE_FEATURE_DMA_BUF, VFIO_DEVICE_FEATURE_GET);
 	if (r == 0)

@@ -49,7 +49,14 @@ struct vf_export {
 	bool wc;
 };
 
-/* Validate, export, name, set the attribute.  Returns an exit code. */
+/* Check a request against the device's BARs (sysfs: nothing is opened):
+ * the BAR exists and is a memory BAR; no ranges means the whole BAR (filled
+ * in); with req->check, each range is non-empty, page-aligned and inside
+ * the BAR.  Prints the error; returns an exit code (2 for a bad request). */
+int vf_export_check(const struct vf_pcidev *pci, struct vf_export_req *req);
+
+/* Validate (vf_export_check), export, name, set the attribute.  Returns an
+ * exit code. */
 int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *out);
 
 /* Revoke dmabuf_fd through devfd (a fd of d's device).  Returns an exit
