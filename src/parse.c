@@ -431,3 +431,30 @@ int vf_bdf_from_syspath(const char *path, struct vf_bdf *out)
 		return -1;
 	return vf_parse_bdf(path + len - 12, 12, out);
 }
+
+const char *vf_vend_parse_hello(const char *msg)
+{
+	const size_t n = sizeof(VF_VEND_MAGIC) - 1;
+
+	return strncmp(msg, VF_VEND_MAGIC, n) ? NULL : msg + n;
+}
+
+bool vf_vend_parse_revoke(const char *msg)
+{
+	return !strcmp(msg, VF_VEND_REQ_REVOKE);
+}
+
+void vf_vend_parse_reply(const char *msg, struct vf_vend_reply *out)
+{
+	const size_t n = sizeof(VF_VEND_REPLY_ERROR) - 1;
+
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(msg, VF_VEND_REPLY_OK)) {
+		out->kind = VF_VEND_REVOKED;
+	} else if (!strncmp(msg, VF_VEND_REPLY_ERROR, n)) {
+		out->kind = VF_VEND_REFUSED;
+		out->why = msg + n;
+		/* dmabuf.c's "the running kernel (...) lacks it: ..." */
+		out->unsupported = strstr(out->why, "lacks it") != NULL;
+	}
+}

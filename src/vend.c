@@ -132,7 +132,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 			len = recv(clients[i], req, sizeof(req) - 1, 0);
 			if (len > 0) {
 				req[len] = '\0';
-				if (!strcmp(req, "revoke")) {
+				if (vf_vend_parse_revoke(req)) {
 					char why[256];
 					int code;
 
@@ -140,9 +140,9 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 					code = vf_revoke(d, d->vfio.device, e->fd);
 					vf_error_capture(NULL, 0);
 					if (code) {
-						snprintf(msg, sizeof(msg), "error %s", why);
+						snprintf(msg, sizeof(msg), "%s%s", VF_VEND_REPLY_ERROR, why);
 					} else {
-						snprintf(msg, sizeof(msg), "ok revoked");
+						snprintf(msg, sizeof(msg), "%s", VF_VEND_REPLY_OK);
 						printf("revoked inode=%llu by client\n", (unsigned long long)e->ino);
 						/* later clients get a fresh buffer */
 						close(e->fd);
@@ -155,7 +155,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 						}
 					}
 				} else {
-					snprintf(msg, sizeof(msg), "error unknown request");
+					snprintf(msg, sizeof(msg), "%sunknown request", VF_VEND_REPLY_ERROR);
 				}
 				send_fd(clients[i], msg, -1);
 				fflush(stdout);
@@ -216,6 +216,7 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 			     .msg_controllen = sizeof(cbuf) };
 	struct sockaddr_un a;
 	struct cmsghdr *c;
+	const char *hello;
 	ssize_t len;
 	int s, r;
 
@@ -253,7 +254,8 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 			}
 		}
 	}
-	if (strncmp(buf, VF_VEND_MAGIC, strlen(VF_VEND_MAGIC)) || *fd < 0) {
+	hello = vf_vend_parse_hello(buf);
+	if (!hello || *fd < 0) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
@@ -261,7 +263,7 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 		return vf_error(VF_EXIT_FAIL, NULL, "the peer does not speak vfbuf's vending protocol",
 				"%s", path);
 	}
-	snprintf(desc, descsz, "%s", buf + strlen(VF_VEND_MAGIC));
+	snprintf(desc, descsz, "%s", hello);
 	*sock = s;
 	return 0;
 }
@@ -269,21 +271,23 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 int vf_vend_revoke(int sock, const char *path)
 {
 	char buf[VF_VEND_MSG_MAX];
+	struct vf_vend_reply reply;
 	ssize_t len;
 
-	if (send(sock, "revoke", 6, MSG_NOSIGNAL) < 0)
+	if (send(sock, VF_VEND_REQ_REVOKE, strlen(VF_VEND_REQ_REVOKE), MSG_NOSIGNAL) < 0)
 		return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "asking %s to revoke", path);
 	len = recv(sock, buf, sizeof(buf) - 1, 0);
 	if (len <= 0)
 		return vf_error(VF_EXIT_FAIL, NULL, "the primary closed the connection",
 				"asking %s to revoke", path);
 	buf[len] = '\0';
-	if (!strcmp(buf, "ok revoked"))
+	vf_vend_parse_reply(buf, &reply);
+	if (reply.kind == VF_VEND_REVOKED)
 		return 0;
-	if (!strncmp(buf, "error ", 6)) {
+	if (reply.kind == VF_VEND_REFUSED) {
 		/* the primary's own explanation, e.g. the series is absent */
-		return vf_error(strstr(buf, "lacks it") ? VF_EXIT_UNSUPPORTED : VF_EXIT_FAIL, NULL,
-				buf + 6, "the primary at %s refused to revoke", path);
+		return vf_error(reply.unsupported ? VF_EXIT_UNSUPPORTED : VF_EXIT_FAIL, NULL,
+				reply.why, "the primary at %s refused to revoke", path);
 	}
 	return vf_error(VF_EXIT_FAIL, NULL, "unexpected reply", "asking %s to revoke", path);
 }

@@ -14,9 +14,10 @@
 #include <stddef.h>
 
 #include "dmabuf.h"
+#include "parse.h"
 
-#define VF_VEND_MAGIC "vfbuf-vend 1 "
-#define VF_VEND_MSG_MAX 1024
+/* VF_VEND_MAGIC, VF_VEND_MSG_MAX and the parsers of the messages are in
+ * parse.h (vf_vend_parse_*). */
 
 struct vf_vend_opts {
 	const char *path;
