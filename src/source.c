@@ -201,8 +201,12 @@ static int map_bar(struct vf_mapping *m, bool allow_pio)
 		return r;
 	m->have_dev = true;
 	snprintf(m->what, sizeof(m->what), "%s BAR %d", m->dev.pci.bdfstr, vf_src.bar);
-	if ((r = vf_vfio_region(&m->dev.vfio, (unsigned int)vf_src.bar, &reg)) < 0 || !reg.size)
-		return vf_error(VF_EXIT_FAIL, NULL, "the device has no such BAR", "%s", m->what);
+	if ((r = vf_vfio_region(&m->dev.vfio, (unsigned int)vf_src.bar, &reg)) < 0 || !reg.size) {
+		char hint[96];
+
+		snprintf(hint, sizeof(hint), "'vfbuf list --bars -s %s' shows its BARs", m->dev.pci.bdfstr);
+		return vf_error(VF_EXIT_USAGE, hint, "the device has no such BAR", "%s", m->what);
+	}
 	if (vf_src.offset >= reg.size || vf_src.length > reg.size - vf_src.offset)
 		return vf_error(VF_EXIT_USAGE, NULL, "outside the BAR",
 				"--offset 0x%llx --length 0x%llx of %s (size 0x%llx)",
