@@ -39,6 +39,10 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (opt.nvalues < 2)
 			vf_usage_error(state, "need OFFSET and at least one VALUE");
+		/* numbers are usage errors, worded as every number option's */
+		opt.offset = vf_arg_u64(state, "OFFSET", opt.values[0]);
+		for (int i = 1; i < opt.nvalues; i++)
+			vf_arg_u64(state, "VALUE", opt.values[i]);
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
@@ -67,9 +71,9 @@ static int run(int argc, char **argv)
 
 	vf_src.write = true;
 	vf_parse_args(&argp, argc, argv, 0, NULL);
-	/* everything is checked before the device is touched */
-	if (vf_parse_u64(opt.values[0], &off))
-		return vf_error(VF_EXIT_USAGE, NULL, "not a number", "OFFSET '%s'", opt.values[0]);
+	/* everything is checked before the device is touched (the numbers
+	 * parse: the argp parser checked them) */
+	off = opt.offset;
 	n = (size_t)opt.nvalues - 1;
 	vals = calloc(n, sizeof(*vals));
 	back = calloc(n, sizeof(*back));
@@ -81,11 +85,7 @@ static int run(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		const char *s = opt.values[i + 1];
 
-		if (vf_parse_u64(s, &vals[i])) {
-			free(vals);
-			free(back);
-			return vf_error(VF_EXIT_USAGE, NULL, "not a number", "VALUE '%s'", s);
-		}
+		vf_parse_u64(s, &vals[i]);
 		if (opt.width < 8 && vals[i] >> (8 * opt.width)) {
 			free(vals);
 			free(back);
