@@ -201,7 +201,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 'T':
 		errno = 0;
 		opt.revoke_after = strtod(arg, &end);
-		if (errno || *end || end == arg || opt.revoke_after < 0 || opt.revoke_after > 1e6)
+		if (errno || *end || end == arg || !(opt.revoke_after >= 0 && opt.revoke_after <= 1e6))
 			vf_usage_error(state, "--revoke-after '%s': not a number of seconds", arg);
 		return 0;
 	case 'S': opt.serve = arg; return 0;
