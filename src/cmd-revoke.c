@@ -90,8 +90,11 @@ static int revoke_pid(void)
 		return r;
 	n = vf_proc_vfio_devices(opt.pid, devs, 16);
 	if (n < 0)
-		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n, NULL, "reading the fds of process %d",
-				      (int)opt.pid);
+		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n,
+				      n == -EACCES || n == -EPERM
+					      ? "reading another user's fds needs root or CAP_SYS_PTRACE"
+					      : NULL,
+				      "reading the fds of process %d", (int)opt.pid);
 	/* the -s/-d device's fd, or the process's only device */
 	for (i = 0; i < n; i++)
 		if (!want || !memcmp(&devs[i].bdf, &d.pci.bdf, sizeof(d.pci.bdf))) {
