@@ -146,6 +146,7 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 	struct vf_fdinfo fi;
 	struct entry *e;
 	struct vf_bdf b;
+	int r;
 
 	if (opt.fd >= 0 && fd != opt.fd)
 		return 0;
@@ -155,8 +156,8 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 					"fd %d of process %d (%s)", fd, (int)pid, target);
 		return 0;
 	}
-	if (vf_proc_fdinfo(pid, fd, &fi))
-		return 0; /* closed meanwhile */
+	if ((r = vf_proc_fdinfo(pid, fd, &fi)))
+		return r == -EACCES || r == -EPERM ? r : 0; /* unreadable, or closed meanwhile */
 	st.fd_found = true;
 	if (vf_target_is_vfio_device(target)) {
 		if (!(e = new_entry()))
