@@ -256,10 +256,20 @@ static int run(int argc, char **argv)
 	}
 	free(devs);
 	i = vf_table_print(t);
-	if (!shown && !vf.json)
-		vf_warn("no PCI device %s%s",
-			opt.all ? "matches" : "is bound to a VFIO driver",
-			opt.all ? "" : " ('vfbuf list --all' shows every device)");
+	if (!shown && !vf.json) {
+		char sel[160];
+
+		snprintf(sel, sizeof(sel), "%s%s%s%s", vf_sel.slot ? "-s " : "",
+			 vf_sel.slot ? vf_sel.slot : "", vf_sel.id ? (vf_sel.slot ? " -d " : "-d ") : "",
+			 vf_sel.id ? vf_sel.id : "");
+		if (!n)
+			vf_warn("no PCI device %s%s", *sel ? "matches " : "found", sel);
+		else if (*sel)
+			vf_warn("no PCI device that %s selects is bound to a VFIO driver "
+				"('vfbuf list --all' shows them)", sel);
+		else
+			vf_warn("no PCI device is bound to a VFIO driver ('vfbuf list --all' shows every device)");
+	}
 	return i ? i : code;
 }
 

@@ -79,7 +79,11 @@ load helpers
 	run --separate-stderr vf list -s 0a:00.0
 	assert_success
 	assert_output ""
-	assert_equal "$stderr" "vfbuf: list: warning: no PCI device is bound to a VFIO driver ('vfbuf list --all' shows every device)"
+	assert_equal "$stderr" "vfbuf: list: warning: no PCI device matches -s 0a:00.0"
+	run --separate-stderr vf list -s 02:00.0
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" "vfbuf: list: warning: no PCI device that -s 02:00.0 selects is bound to a VFIO driver ('vfbuf list --all' shows them)"
 }
 
 @test "-o +COLS adds to the default columns" {
