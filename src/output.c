@@ -65,7 +65,8 @@ void vf_error_capture(char *buf, size_t sz)
 		buf[0] = '\0';
 }
 
-static int verror(int code, const char *hint, const char *why, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 4, 0)))
+verror(int code, const char *hint, const char *why, const char *fmt, va_list ap)
 {
 	char what[1024];
 

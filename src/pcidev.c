@@ -21,7 +21,7 @@
 #include "output.h"
 #include "procfs.h"
 
-static void PCI_NONRET lib_error(char *msg, ...)
+static void PCI_NONRET PCI_PRINTF(1, 2) lib_error(char *msg, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -34,7 +34,7 @@ static void PCI_NONRET lib_error(char *msg, ...)
 	exit(VF_EXIT_FAIL);
 }
 
-static void lib_warning(char *msg, ...)
+static void PCI_PRINTF(1, 2) lib_warning(char *msg, ...)
 {
 	char buf[512];
 	va_list ap;
