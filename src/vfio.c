@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,12 +284,18 @@ int vf_vfio_revoke_ioctl(int devfd, unsigned long req, int dmabuf_fd)
 	return xioctl(devfd, req, &arg);
 }
 
+/* A struct with a flexible array member cannot be a member (C11 6.7.2.1p3):
+ * the feature calls below spell its two fields out. */
+_Static_assert(sizeof(struct vfio_device_feature) == 8 &&
+		       offsetof(struct vfio_device_feature, data) == 8,
+	       "struct vfio_device_feature is argsz, flags, data[]");
+
 int vf_vfio_revoke_feature(int devfd, unsigned int feature, int dmabuf_fd)
 {
 	struct {
-		struct vfio_device_feature f;
+		uint32_t argsz, flags; /* struct vfio_device_feature, then its data */
 		int32_t dmabuf_fd;
-	} arg = { { sizeof(arg), VFIO_DEVICE_FEATURE_SET | feature }, dmabuf_fd };
+	} arg = { sizeof(arg), VFIO_DEVICE_FEATURE_SET | feature, dmabuf_fd };
 
 	return xioctl(devfd, VFIO_DEVICE_FEATURE, &arg);
 }
@@ -296,10 +303,10 @@ int vf_vfio_revoke_feature(int devfd, unsigned int feature, int dmabuf_fd)
 int vf_vfio_memattr(int devfd, unsigned int feature, int dmabuf_fd, uint32_t memattr)
 {
 	struct {
-		struct vfio_device_feature f;
+		uint32_t argsz, flags; /* struct vfio_device_feature, then its data */
 		int32_t dmabuf_fd;
 		uint32_t memattr;
-	} arg = { { sizeof(arg), VFIO_DEVICE_FEATURE_SET | feature }, dmabuf_fd, memattr };
+	} arg = { sizeof(arg), VFIO_DEVICE_FEATURE_SET | feature, dmabuf_fd, memattr };
 
 	return xioctl(devfd, VFIO_DEVICE_FEATURE, &arg);
 }
