@@ -4,6 +4,7 @@
 #   make check      install missing packages (root) or say which, build, run
 #                   the host suite, then the guest suite in the QEMU rig
 #   make asan       the host suite under ASan+UBSan (same as check-host SANITIZE=1)
+#   make asan-bin   only build that build (build/asan/vfbuf)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -32,7 +33,7 @@ SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 BIN := $(BUILD)/vfbuf
 
-.PHONY: all vfbuf deps check check-host asan install uninstall clean lint-man demo
+.PHONY: all vfbuf deps check check-host asan asan-bin install uninstall clean lint-man demo
 
 all: vfbuf
 
@@ -73,6 +74,10 @@ check-host: vfbuf
 
 asan:
 	$(MAKE) check-host SANITIZE=1
+
+# only build build/asan/vfbuf (the guest suite runs it once: tests/vm/check-vm)
+asan-bin:
+	$(MAKE) vfbuf SANITIZE=1
 
 check: deps check-host check-vm
 

@@ -7,7 +7,10 @@
 #   make check-vm               build vfbuf and the helpers, boot the VM and run
 #                               the guest suite (tests/bats/vm); KERNELS="a b"
 #                               runs it once per kernel; VFBUF_SKIP_VM=1 skips
-#                               it loudly
+#                               it loudly; DRIVERS="vfio-pci vfbuf_sim:v4
+#                               vfbuf_sim:v1+asan" (the default) says which
+#                               driver, series revision and vfbuf build each
+#                               run uses (tests/vm/check-vm)
 #   make vm-selftest            the rig's own tests (tests/vm/selftest.bats:
 #                               exit statuses, timeout, panic, --module)
 #   make vm-clean               remove the helpers and tests/vm/out
@@ -18,7 +21,7 @@
 
 VM_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 VM_HELPERS_DIR := $(dir $(VM_DIR))helpers
-VM_HELPERS := $(VM_HELPERS_DIR)/vfbuf-holder $(VM_HELPERS_DIR)/uapi-facts
+VM_HELPERS := $(VM_HELPERS_DIR)/vfbuf-holder $(VM_HELPERS_DIR)/uapi-facts $(VM_HELPERS_DIR)/vfbuf-fault
 
 # The helpers are static so the guest needs no libraries for them.
 VM_HELPER_CFLAGS ?= -std=c11 -O2 -g -Wall -Wextra -Werror
@@ -37,7 +40,7 @@ vm-kernel:
 		else $(VM_DIR)/fetch-kernel --kernel "$$k"; fi; \
 	done
 
-check-vm: vfbuf vm-helpers
+check-vm: vfbuf asan-bin vm-helpers
 	KERNELS="$(KERNELS)" KERNEL="$(KERNEL)" $(VM_DIR)/check-vm
 
 vm-selftest: vm-helpers

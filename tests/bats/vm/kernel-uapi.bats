@@ -7,12 +7,16 @@
 # "fact: result" line each; every test below asserts some of those lines,
 # so a kernel that changes behaviour fails a test named after the fact.
 
+load guest
+
 setup_file() {
-	[ -n "${VFBUF_VM:-}" ] || skip "guest-only test: run it with make check-vm"
+	guest_only || return 0
 	# These are vfio-pci's answers; a variant driver (tests/vm/run --driver)
 	# answers differently on purpose.
-	[ "${VFBUF_VM_DRIVER:-vfio-pci}" = vfio-pci ] ||
-		skip "the devices are bound to $VFBUF_VM_DRIVER, not vfio-pci"
+	if [ "${VFBUF_VM_DRIVER:-vfio-pci}" != vfio-pci ]; then
+		file_skip "the devices are bound to $VFBUF_VM_DRIVER, not vfio-pci"
+		return 0
+	fi
 	export FACTS_DIR=$BATS_FILE_TMPDIR
 	uapi-facts device "$VFBUF_EDU" 0 > "$FACTS_DIR/edu" 2> "$FACTS_DIR/edu.err" ||
 		echo "exit $?" >> "$FACTS_DIR/edu.err"
@@ -25,8 +29,7 @@ setup_file() {
 }
 
 setup() {
-	bats_load_library bats-support
-	bats_load_library bats-assert
+	guest_setup
 }
 
 # Load a facts file into $output and $lines, as `run cat FILE` would, but

@@ -3,13 +3,14 @@
 # make check-vm). Its ivshmem test has a host half in tests/vm/check-vm,
 # which reads the backing file after the run.
 
+load guest
+
 setup_file() {
-	[ -n "${VFBUF_VM:-}" ] || skip "guest-only test: run it with make check-vm"
+	guest_only || return 0
 }
 
 setup() {
-	bats_load_library bats-support
-	bats_load_library bats-assert
+	guest_setup
 }
 
 @test "VFBUF_EDU and VFBUF_IVSHMEM are the edu and ivshmem devices" {

@@ -5,18 +5,19 @@
 # commands on the same driver are tested in vfbuf-exercise.bats and
 # series.bats.
 
+load guest
+
 setup_file() {
-	[ -n "${VFBUF_VM:-}" ] || skip "guest-only test: run it with make check-vm"
-	[ "$VFBUF_VM_DRIVER" = vfbuf_sim ] ||
-		skip "the devices are bound to $VFBUF_VM_DRIVER: simtest tests vfbuf_sim"
-	[ -x "${VFBUF_SIMTEST:-}" ] ||
-		skip "no simtest in this guest (tests/vm/run ships it with --driver vfbuf_sim)"
+	guest_only || return 0
+	if ! series; then
+		file_skip "the devices are bound to $VFBUF_VM_DRIVER: simtest tests vfbuf_sim"
+	elif [ ! -x "${VFBUF_SIMTEST:-}" ]; then
+		file_skip "no simtest in this guest (tests/vm/run ships it with --driver vfbuf_sim)"
+	fi
 }
 
 setup() {
-	bats_load_library bats-support
-	bats_load_library bats-assert
-	bats_require_minimum_version 1.5.0
+	guest_setup
 }
 
 @test "simtest: every check passes on the revision the module speaks" {

@@ -4,8 +4,10 @@
 # buffer named in the series' format (mapped), and a classic BAR0 mapping
 # through the device fd; vfbuf must decode all three exactly.
 
+load guest
+
 setup_file() {
-	[ -n "${VFBUF_VM:-}" ] || skip "guest-only test: run it with make check-vm"
+	guest_only || return 0
 	HOLDER_OUT=$BATS_FILE_TMPDIR/holder.out
 	tests/helpers/vfbuf-holder --bar 0 --range 0:4K --range 8K:8K \
 		--name "vfio:$VFBUF_EDU:bar0" --map-bar 0 "$VFBUF_EDU" \
@@ -24,8 +26,7 @@ teardown_file() {
 }
 
 setup() {
-	bats_load_library bats-support
-	bats_load_library bats-assert
+	guest_setup
 	HOLDER_PID=$(cat "$BATS_FILE_TMPDIR/holder.pid")
 }
 
@@ -39,7 +40,7 @@ sysfs_size() { # BDF BAR -> size from sysfs resource (end - start + 1)
 	echo $(( $2 - $1 + 1 ))
 }
 
-@test "list: both devices, bound to vfio-pci, with their groups and nodes" {
+@test "list: both devices, bound to the rig's driver, with their groups and nodes" {
 	for bdf in "$VFBUF_EDU" "$VFBUF_IVSHMEM"; do
 		group=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")")
 		run vfbuf list -s "$bdf" -r -n -o BDF,DRIVER,GROUP,VIABLE,NODE
@@ -78,7 +79,7 @@ sysfs_size() { # BDF BAR -> size from sysfs resource (end - start + 1)
 	fd=$(field dmabuf fd)
 	run vfbuf stat --pid "$HOLDER_PID" -b -r -n -o KIND,INODE,SIZE,EXPORTER,NAME,DEVICE,BAR,HOLDERS
 	assert_success
-	assert_line "dmabuf $ino 12288 vfio_pci_core vfio:$VFBUF_EDU:bar0 $VFBUF_EDU 0 $HOLDER_PID(vfbuf-holder):$fd"
+	assert_line "dmabuf $ino 12288 $(exporter) vfio:$VFBUF_EDU:bar0 $VFBUF_EDU 0 $HOLDER_PID(vfbuf-holder):$fd"
 }
 
 @test "stat --pid: the heap buffer with its mapping, decoded from the series-format name" {
@@ -114,7 +115,12 @@ sysfs_size() { # BDF BAR -> size from sysfs resource (end - start + 1)
 	map=$(field bar-map map)
 	run vfbuf maps-decode "$HOLDER_PID" -r -n -o START,END,KIND,DEVICE,BAR,BAROFF,NAME
 	assert_success
-	assert_line "${map%-*} ${map#*-} vfio-bar $VFBUF_EDU 0 0x0 anon_inode:[vfio-device]"
+	if series; then
+		# the series backs the classic mapping with a dma-buf named vfioN:BDF/BAR
+		assert_line --regexp "^${map%-*} ${map#*-} dmabuf-bar $VFBUF_EDU 0 0x0 vfio[0-9]+:$VFBUF_EDU/0\$"
+	else
+		assert_line "${map%-*} ${map#*-} vfio-bar $VFBUF_EDU 0 0x0 anon_inode:[vfio-device]"
+	fi
 }
 
 @test "maps-decode PID: the series-named heap mapping decodes to device and BAR" {
@@ -129,5 +135,9 @@ sysfs_size() { # BDF BAR -> size from sysfs resource (end - start + 1)
 @test "maps-decode reads the kernel's own maps lines from stdin the same way" {
 	run bash -c "vfbuf maps-decode -r -n -o START,KIND < /proc/$HOLDER_PID/maps"
 	assert_success
-	assert_line "$(field bar-map map | cut -d- -f1) vfio-bar"
+	if series; then
+		assert_line "$(field bar-map map | cut -d- -f1) dmabuf-bar"
+	else
+		assert_line "$(field bar-map map | cut -d- -f1) vfio-bar"
+	fi
 }

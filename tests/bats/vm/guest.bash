@@ -1,0 +1,34 @@
+# tests/bats/vm/guest.bash: shared by the guest suite's files (load guest).
+#
+# The guest runs Debian 12's bats 1.8, which cannot skip from setup_file
+# (it reports "setup_file failed"). A file that does not apply to this run
+# calls `file_skip REASON; return 0` in setup_file instead, and its setup()
+# calls guest_setup, which skips every test with that reason.
+
+# Record why this file's tests do not apply to this run.
+file_skip() {
+	export GUEST_FILE_SKIP="$1"
+}
+
+# setup_file's first line: the guest suite runs only inside the rig's VM.
+guest_only() {
+	[ -n "${VFBUF_VM:-}" ] && return 0
+	file_skip "guest-only test: run it with make check-vm"
+	return 1
+}
+
+# setup()'s first line: the assertion libraries, then the file's skip.
+guest_setup() {
+	bats_load_library bats-support
+	bats_load_library bats-assert
+	bats_require_minimum_version 1.5.0
+	[ -z "${GUEST_FILE_SKIP:-}" ] || skip "$GUEST_FILE_SKIP"
+}
+
+# The devices are bound to vfbuf_sim, which has the posted series.
+series() { [ "${VFBUF_VM_DRIVER:-}" = vfbuf_sim ]; }
+
+# The exporter name the kernel reports for the devices' dma-bufs.
+exporter() {
+	if series; then echo vfbuf_sim; else echo vfio_pci_core; fi
+}
