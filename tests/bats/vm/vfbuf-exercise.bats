@@ -3,17 +3,15 @@
 # peek/poke through the device fd, and the series' paths, which a stock
 # kernel lacks (exit 69) and vfbuf_sim provides.
 
+load guest
+
 setup_file() {
-	[ -n "${VFBUF_VM:-}" ] || skip "guest-only test: run it with make check-vm"
+	guest_only || return 0
 }
 
 setup() {
-	bats_load_library bats-support
-	bats_load_library bats-assert
-	bats_require_minimum_version 1.5.0
+	guest_setup
 }
-
-series() { [ "$VFBUF_VM_DRIVER" = vfbuf_sim ]; }
 
 # ---- export ----
 
