@@ -20,6 +20,7 @@
 #include "uapi.h"
 
 struct vf_select vf_sel;
+const struct vf_args_hooks *vf_args_hooks;
 
 /* ---- argp error stream ---- */
 
@@ -30,6 +31,7 @@ struct errcookie {
 };
 
 static FILE *real_stderr;
+static struct errcookie errc; /* the usage stream's; reset by each parse */
 
 /* argp and getopt write "PROG: message" and then a "Try ..." line. */
 static void usage_line(struct errcookie *c)
@@ -69,12 +71,11 @@ static ssize_t err_write(void *cookie, const char *buf, size_t size)
 
 static FILE *usage_stream(void)
 {
-	static struct errcookie cookie;
 	static FILE *f;
 	cookie_io_functions_t io = { .write = err_write };
 
 	if (!f) {
-		f = fopencookie(&cookie, "w", io);
+		f = fopencookie(&errc, "w", io);
 		if (f)
 			setvbuf(f, NULL, _IONBF, 0);
 	}
@@ -94,6 +95,8 @@ void vf_usage_error(const struct argp_state *state, const char *fmt, ...)
 	if (real_stderr)
 		stderr = real_stderr;
 	vf_error(VF_EXIT_USAGE, hint, NULL, "%s", msg);
+	if (vf_args_hooks)
+		vf_args_hooks->done(VF_EXIT_USAGE); /* does not return */
 	exit(VF_EXIT_USAGE);
 }
 
@@ -146,13 +149,19 @@ void vf_wait_for_signal(void)
 void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags,
 		   void *input)
 {
+	error_t r;
+
 	/* getopt prints its complaints to stderr itself: route them (and
 	 * argp's) through the rewriting stream while parsing */
 	real_stderr = stderr;
 	argp_err_exit_status = VF_EXIT_USAGE;
+	errc.len = 0;
+	errc.lines = 0;
 	stderr = usage_stream();
-	argp_parse(argp, argc, argv, flags, NULL, input);
+	r = (vf_args_hooks ? vf_args_hooks->parse : argp_parse)(argp, argc, argv, flags, NULL, input);
 	stderr = real_stderr;
+	if (vf_args_hooks)
+		vf_args_hooks->done(r ? VF_EXIT_USAGE : VF_EXIT_OK);
 }
 
 /* ---- global options ---- */

@@ -31,6 +31,18 @@ extern struct vf_select vf_sel;
 void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags,
 		   void *input);
 
+/* For the argument fuzzer (tests/fuzz/fuzz_args.c) only; NULL otherwise.
+ * With hooks, vf_parse_args() parses through hooks->parse (argp_parse's
+ * signature; the fuzzer's never exits) and then calls hooks->done with 0,
+ * or 2 when parsing failed; vf_usage_error() calls hooks->done(2) where it
+ * would exit.  Called with 2, done must not return (it longjmps). */
+struct vf_args_hooks {
+	error_t (*parse)(const struct argp *argp, int argc, char **argv, unsigned int flags,
+			 int *arg_index, void *input);
+	void (*done)(int status);
+};
+extern const struct vf_args_hooks *vf_args_hooks;
+
 /* Report a usage error from inside an argp parser and exit 2. */
 void vf_usage_error(const struct argp_state *state, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
