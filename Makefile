@@ -89,9 +89,10 @@ lint-man:
 -include tests/quality.mk
 -include bench/bench.mk
 
-# The README's first command: build, boot the rig, tour vfbuf on its devices.
+# The README's first command: build, boot the rig, tour vfbuf on its devices
+# (vfio-pci), then vending and revocation on vfbuf_sim (tests/vm/demo).
 demo: deps vfbuf
-	tests/vm/run -- tests/vm/demo-tour
+	tests/vm/demo
 
 # ---- install ----
 install: vfbuf
