@@ -92,7 +92,7 @@ static int revoke_pid(void)
 	if (n < 0)
 		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n,
 				      n == -EACCES || n == -EPERM
-					      ? "reading another user's fds needs root or CAP_SYS_PTRACE"
+					      ? VF_HINT_FDS_RIGHTS
 					      : NULL,
 				      "reading the fds of process %d", (int)opt.pid);
 	/* the -s/-d device's fd, or the process's only device */

@@ -341,7 +341,7 @@ static int run(int argc, char **argv)
 		else if (r < 0)
 			r = vf_error_errno(-1, -r,
 					   (r == -EACCES || r == -EPERM)
-						   ? "reading another user's fds needs root or CAP_SYS_PTRACE"
+						   ? VF_HINT_FDS_RIGHTS
 						   : NULL,
 					   "reading the fds of process %ld", opt.pid);
 		else if (!r && opt.fd >= 0 && !st.fd_found)
@@ -360,7 +360,7 @@ static int run(int argc, char **argv)
 		r = print_table();
 	if (st.unreadable && opt.pid < 0)
 		vf_warn("%d of %d processes could not be read (permission denied) and are not shown; "
-			"root or CAP_SYS_PTRACE sees them", st.unreadable, st.procs);
+			"root sees them (CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)", st.unreadable, st.procs);
 	for (i = 0; i < st.n; i++) {
 		free(st.v[i].holders.s);
 		free(st.v[i].maps.s);

@@ -134,8 +134,14 @@ int vf_proc_fds(pid_t pid, vf_fd_cb cb, void *arg)
 		if (!all_digits(de->d_name) || strlen(de->d_name) > 9)
 			continue;
 		fd = atoi(de->d_name);
-		if (vf_proc_fd_target(pid, fd, target, sizeof(target)) < 0)
+		if ((r = (int)vf_proc_fd_target(pid, fd, target, sizeof(target))) < 0) {
+			/* listing the fds and reading them need different rights
+			 * (CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE): not a closed fd */
+			if (r == -EACCES || r == -EPERM)
+				break;
+			r = 0;
 			continue; /* closed meanwhile */
+		}
 		if ((r = cb(pid, fd, target, arg)))
 			break;
 	}

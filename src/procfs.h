@@ -32,6 +32,10 @@ void vf_proc_close(struct vf_proc_iter *it);
  * first non-zero value of cb, or -errno when the fd table is unreadable
  * (-ENOENT: no such process; -EACCES: not allowed). */
 typedef int (*vf_fd_cb)(pid_t pid, int fd, const char *target, void *arg);
+/* The hint for -EACCES from vf_proc_fds() (another user's process). */
+#define VF_HINT_FDS_RIGHTS \
+	"reading another user's fds needs root (CAP_DAC_READ_SEARCH to list them, CAP_SYS_PTRACE to read them)"
+
 int vf_proc_fds(pid_t pid, vf_fd_cb cb, void *arg);
 
 /* The link target of one fd.  Returns length or -errno. */

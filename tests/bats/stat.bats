@@ -99,7 +99,7 @@ teardown() {
 	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$VFBUF" --sysroot "$ROOT/root" stat -o INODE
 	assert_success
-	assert_equal "$stderr" "vfbuf: stat: warning: 1 of 4 processes could not be read (permission denied) and are not shown; root or CAP_SYS_PTRACE sees them"
+	assert_equal "$stderr" "vfbuf: stat: warning: 1 of 4 processes could not be read (permission denied) and are not shown; root sees them (CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)"
 	refute_line --regexp '^ +30$'
 }
 
@@ -109,5 +109,5 @@ teardown() {
 		"$VFBUF" --sysroot "$ROOT/root" stat --pid 400
 	assert_failure 77
 	assert_equal "$stderr" "vfbuf: stat: reading the fds of process 400: Permission denied (EACCES)
-hint: reading another user's fds needs root or CAP_SYS_PTRACE"
+hint: reading another user's fds needs root (CAP_DAC_READ_SEARCH to list them, CAP_SYS_PTRACE to read them)"
 }
