@@ -227,8 +227,13 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 	if (s < 0)
 		return vf_error_errno(-1, errno, NULL, "socket");
 	if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		struct stat st;
+
 		r = errno;
 		close(s);
+		if (r == ECONNREFUSED && stat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+			return vf_error(VF_EXIT_FAIL, "name the SOCKET of a 'vfbuf export --serve'",
+					"exists and is not a socket", "--connect %s", path);
 		return vf_error_errno(-1, r,
 				      r == ENOENT || r == ECONNREFUSED ? "is 'vfbuf export --serve' running there?" : NULL,
 				      "connecting to %s", path);
