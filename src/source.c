@@ -311,9 +311,12 @@ void vf_source_unmap(struct vf_mapping *m)
 int vf_access_check(const struct vf_mapping *m, const char *op, uint64_t off, unsigned int width,
 		    uint64_t count)
 {
-	if (off % width)
-		return vf_error(VF_EXIT_USAGE, "offsets are multiples of --width", "misaligned",
-				"%s 0x%llx width %u", op, (unsigned long long)off, width);
+	/* the device sees --offset + off: that is what must be aligned */
+	if ((vf_src.offset + off) % width)
+		return vf_error(VF_EXIT_USAGE,
+				vf_src.offset % width ? "the access is at --offset + OFFSET, a multiple of --width"
+						      : "offsets are multiples of --width",
+				"misaligned", "%s 0x%llx width %u", op, (unsigned long long)off, width);
 	if (off >= m->len || count > (m->len - off) / width)
 		return vf_error(VF_EXIT_USAGE, NULL, "past the end",
 				"%s 0x%llx + %llu x %u bytes of %s (length 0x%llx)", op,
