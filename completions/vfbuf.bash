@@ -39,14 +39,14 @@ _vfbuf_uapi_revs='none auto v1 v4'
 _vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
 # where map, peek and poke get their memory
-_vfbuf_group_source='--fd=fd --pid=pid --connect=socket --bar=bar --offset=any --length=any --wc'
+_vfbuf_group_source='--fd=fd --pid=pid --connect=socket --bar=bar --offset=any --length=any --wc --no-check --close-fd'
 
 # before the command
 _vfbuf_opts_main='-V|--version @global'
 
 # vfbuf list
 _vfbuf_opts_list='-a|--all -B|--bars -p|--probe @select @table @global'
-_vfbuf_cols_list='BDF IDS NAME CLASS DRIVER VFIO GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF PROBE'
+_vfbuf_cols_list='BDF IDS NAME CLASS DRIVER VFIO GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF SERIES PROBE'
 _vfbuf_cols_list_bars='BDF BAR SIZE TYPE BITS PREFETCH FLAGS MMAP OFFSET'
 
 # vfbuf stat
@@ -59,16 +59,16 @@ _vfbuf_cols_maps_decode='PID START END SIZE PERMS OFFSET KIND DEVICE VFIO BAR BA
 _vfbuf_args_maps_decode='pid'
 
 # vfbuf export
-_vfbuf_opts_export='--bar=bar -R|--range=any --rdonly -N|--name=any -w|--wc -C|--no-check -H|--hold -x|--exec -T|--revoke-after=any -S|--serve=socket -c|--count=any @select @table @global'
+_vfbuf_opts_export='--bar=bar -R|--range=any --rdonly -N|--name=any -w|--wc -C|--no-check -H|--hold -x|--exec -T|--revoke-after=any -S|--serve=socket -c|--count=any --pid=pid @select @table @global'
 _vfbuf_cols_export='PID FD DEVICE BAR RANGES SIZE INODE EXPORTER NAME ACCESS WC'
 _vfbuf_args_export='command'
 
 # vfbuf map
 _vfbuf_opts_map='-H|--hold @source @select @table @global'
-_vfbuf_cols_map='PID ADDR LENGTH SOURCE KIND DEVICE BAR BAROFF NAME MAPS'
+_vfbuf_cols_map='PID ADDR LENGTH SOURCE KIND DEVICE BAR BAROFF NAME MAPS WC MEMTYPE'
 
 # vfbuf peek
-_vfbuf_opts_peek='-w|--width=width -c|--count=any -D|--dump -B|--binary=file @source @select @global'
+_vfbuf_opts_peek='-w|--width=width -c|--count=any -D|--dump -B|--binary=file --watch=any @source @select @global'
 
 # vfbuf poke
 _vfbuf_opts_poke='-w|--width=width -V|--verify @source @select @global'

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "compat.h"
 #include "output.h"
+#include "uapi.h"
 #include "vfio.h"
 
 static struct {
@@ -19,7 +20,7 @@ static struct {
 
 enum {
 	COL_BDF, COL_IDS, COL_NAME, COL_CLASS, COL_DRIVER, COL_VFIO, COL_GROUP, COL_VIABLE,
-	COL_BLOCKERS, COL_NODE, COL_CDEV, COL_BARS, COL_DMABUF, COL_PROBE,
+	COL_BLOCKERS, COL_NODE, COL_CDEV, COL_BARS, COL_DMABUF, COL_SERIES, COL_PROBE,
 };
 static const struct vf_colinfo dev_cols[] = {
 	[COL_BDF] = { "BDF", 12, 0, VF_COL_STR, "PCI address" },
@@ -35,10 +36,11 @@ static const struct vf_colinfo dev_cols[] = {
 	[COL_CDEV] = { "CDEV", 6, 0, VF_COL_STR, "VFIO device cdev (/dev/vfio/devices/NAME)" },
 	[COL_BARS] = { "BARS", 0.2, 0, VF_COL_STR, "memory/IO BARs: index=size[/io][/64][/pf]" },
 	[COL_DMABUF] = { "DMABUF", 6, 0, VF_COL_BOOL, "exports dma-bufs (--probe)" },
+	[COL_SERIES] = { "SERIES", 6, 0, VF_COL_STR, "series revision the driver declares (sysfs; none on stock drivers)" },
 	[COL_PROBE] = { "PROBE", 0.2, 0, VF_COL_STR, "why the device could not be probed (--probe)" },
 };
 #define DEV_DEFAULTS "BDF,IDS,DRIVER,GROUP,VIABLE,NODE,BARS,NAME"
-#define DEV_DEFAULTS_PROBE DEV_DEFAULTS ",DMABUF"
+#define DEV_DEFAULTS_PROBE DEV_DEFAULTS ",DMABUF,SERIES"
 
 enum {
 	BCOL_BDF, BCOL_BAR, BCOL_SIZE, BCOL_TYPE, BCOL_BITS, BCOL_PREFETCH,
@@ -131,6 +133,12 @@ static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct 
 	vf_cell_str(t, COL_BARS, buf);
 	if (p && p->done)
 		vf_cell_bool(t, COL_DMABUF, p->dmabuf);
+	if (d->vfio) {
+		char declared[16];
+
+		vf_uapi_for(d, declared, sizeof(declared));
+		vf_cell_str(t, COL_SERIES, *declared ? declared : (vf.json ? NULL : "none"));
+	}
 	if (p && !p->done && d->vfio)
 		vf_cell_str(t, COL_PROBE, p->why);
 }

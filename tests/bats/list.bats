@@ -100,10 +100,20 @@ load helpers
 	assert_equal "$(echo "$stderr" | head -1 | cut -c1-48)" "vfbuf: list: warning: 0000:00:03.0: cannot probe"
 }
 
+@test "SERIES: the revision a driver declares in sysfs; none for vfio-pci" {
+	run vf list -o BDF,DRIVER,SERIES -r -n
+	assert_success
+	assert_line "0000:00:03.0 vfio-pci none"
+	assert_line --regexp '^[0-9a-f:.]+ vfbuf_sim v4$'
+	run vf -J list -o BDF,SERIES -s 00:03.0
+	assert_success
+	assert_output --partial '"series": null'
+}
+
 @test "--help lists list's columns" {
 	run "$VFBUF" list --help
 	assert_success
-	for c in BDF IDS NAME DRIVER GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF PREFETCH MMAP; do
+	for c in BDF IDS NAME DRIVER GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF SERIES PREFETCH MMAP; do
 		assert_output --partial "  $c "
 	done
 }
