@@ -177,7 +177,9 @@ static void cdev_of(struct vf_pcidev *d)
 	closedir(dir);
 }
 
-static void fill(struct pci_access *pa, struct pci_dev *pd, struct vf_pcidev *d)
+/* names: look up the vendor and device names (libpci then parses all of
+ * pci.ids: most of the run time of a command that only opens a device). */
+static void fill(struct pci_access *pa, struct pci_dev *pd, struct vf_pcidev *d, bool names)
 {
 	const char *s;
 	int i;
@@ -193,8 +195,9 @@ static void fill(struct pci_access *pa, struct pci_dev *pd, struct vf_pcidev *d)
 	d->vendor = pd->vendor_id;
 	d->device = pd->device_id;
 	d->class_id = pd->device_class;
-	pci_lookup_name(pa, d->name, sizeof(d->name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
-			d->vendor, d->device);
+	if (names)
+		pci_lookup_name(pa, d->name, sizeof(d->name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+				d->vendor, d->device);
 	s = pci_get_string_property(pd, PCI_FILL_DRIVER);
 	snprintf(d->driver, sizeof(d->driver), "%s", s ? s : "");
 	d->vfio = driver_is_vfio(d->driver);
@@ -230,7 +233,7 @@ static int cmp_dev(const void *a, const void *b)
 	return (int)x->fn - (int)y->fn;
 }
 
-int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out)
+static int scan(const struct vf_select *sel, bool names, struct vf_pcidev **out)
 {
 	struct pci_access *pa;
 	struct pci_filter f;
@@ -269,13 +272,18 @@ int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out)
 			}
 			v = nv;
 		}
-		fill(pa, pd, &v[n++]);
+		fill(pa, pd, &v[n++], names);
 	}
 	pci_cleanup(pa);
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_dev);
 	*out = v;
 	return (int)n;
+}
+
+int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out)
+{
+	return scan(sel, true, out);
 }
 
 int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev)
@@ -291,7 +299,7 @@ int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev)
 	if (!sel->slot && !sel->id)
 		return vf_error(VF_EXIT_USAGE, "name one with -s BDF or -d VENDOR:DEVICE",
 				"none named", "selecting a device");
-	n = vf_pci_scan(sel, &v);
+	n = scan(sel, false, &v); /* the caller opens it: no names */
 	if (n < 0)
 		return -n;
 	if (n == 0) {

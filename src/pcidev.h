@@ -26,7 +26,8 @@ struct vf_pcidev {
 	struct vf_bdf bdf;
 	char bdfstr[VF_BDF_LEN];
 	unsigned int vendor, device, class_id;
-	char name[160];     /* vendor and device names from pci.ids */
+	char name[160];     /* vendor and device names from pci.ids ("" from
+			     * vf_pci_find_one) */
 	char driver[64];    /* "" when unbound */
 	bool vfio;          /* bound to vfio-pci or a vfio-pci variant driver */
 	int group;          /* IOMMU group, -1 when none */
