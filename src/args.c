@@ -174,7 +174,7 @@ static const struct argp_option global_opts[] = {
 	{ "verbose", 'v', NULL, 0, "Say more (repeatable)", -1 },
 	{ "sysroot", OPT_SYSROOT, "DIR", 0, "Read sysfs, procfs and /dev under DIR", -1 },
 	{ "uapi", OPT_UAPI, "REV", 0,
-	  "Series uAPI revision to speak: none (default), auto (what the device's driver declares), v1, v4", -1 },
+	  "Series uAPI revision to speak: none (default, or $VFBUF_UAPI), auto (what the device's driver declares), v1, v4", -1 },
 	{ 0 }
 };
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "dmabuf.h"
 #include "output.h"
 #include "parse.h"
+#include "source.h"
 #include "vend.h"
 
 static struct {
@@ -29,6 +31,7 @@ static struct {
 	double revoke_after; /* < 0: never */
 	const char *serve;
 	unsigned long count;
+	pid_t pid;
 } opt = { .req = { .check = true }, .revoke_after = -1 };
 
 enum {
@@ -143,7 +146,7 @@ static int run_exec(struct vf_device *d, struct vf_export *e)
 	return r;
 }
 
-enum { OPT_BAR = 0x100, OPT_RDONLY };
+enum { OPT_BAR = 0x100, OPT_RDONLY, OPT_PID };
 
 static const struct argp_option options[] = {
 	{ "bar", OPT_BAR, "N", 0, "The BAR to export (0-5)", 0 },
@@ -158,6 +161,8 @@ static const struct argp_option options[] = {
 	{ "revoke-after", 'T', "SECONDS", 0, "With --exec: revoke the buffer after SECONDS", 1 },
 	{ "serve", 'S', "SOCKET", 0, "Vend the dma-buf to each client of Unix socket SOCKET", 1 },
 	{ "count", 'c', "N", 0, "With --serve: stop after N clients", 1 },
+	{ "pid", OPT_PID, "PID", 0,
+	  "Export through the VFIO device fd of process PID (pidfd_getfd; CAP_SYS_PTRACE)", 2 },
 	{ 0 }
 };
 
@@ -189,6 +194,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	}
 	case OPT_RDONLY: opt.req.rdonly = true; return 0;
+	case OPT_PID:
+		opt.pid = (pid_t)vf_arg_id(state, "--pid", arg, INT_MAX);
+		if (!opt.pid)
+			vf_usage_error(state, "--pid 0: not a process");
+		return 0;
 	case 'N':
 		if (strlen(arg) > 31)
 			vf_usage_error(state, "--name '%s': dma-buf names are at most 31 characters", arg);
@@ -270,6 +280,8 @@ static void warn_overlaps(const struct vf_export_req *req)
 		}
 }
 
+#define PID_HINT "--pid names a process that holds the device open (a VFIO device fd)"
+
 static int run(int argc, char **argv)
 {
 	struct vf_pcidev pci;
@@ -278,12 +290,25 @@ static int run(int argc, char **argv)
 	int r;
 
 	vf_parse_args(&argp, argc, argv, 0, NULL);
-	/* a bad request fails before the device is opened */
-	if ((r = vf_pci_find_one(&vf_sel, &pci)) || (r = vf_export_check(&pci, &opt.req)))
+	/* a bad request fails before the device is opened (or taken) */
+	if (opt.pid) {
+		int fd;
+
+		if ((r = vf_device_held(opt.pid, &vf_sel, PID_HINT, &d, &fd)))
+			return r;
+		pci = d.pci;
+	} else if ((r = vf_pci_find_one(&vf_sel, &pci))) {
+		return r;
+	}
+	if ((r = vf_export_check(&pci, &opt.req)))
 		return r;
 	if (opt.req.check)
 		warn_overlaps(&opt.req);
-	if ((r = vf_device_open(&vf_sel, &d)))
+	if (opt.pid)
+		r = vf_device_take(opt.pid, &vf_sel, PID_HINT, &d);
+	else
+		r = vf_device_open(&vf_sel, &d);
+	if (r)
 		return r;
 	r = vf_export(&d, &opt.req, &e);
 	if (!r && opt.serve) {

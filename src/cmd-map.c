@@ -4,6 +4,8 @@
  * through the device fd, and show the kernel's own maps line for it,
  * decoded as maps-decode would.
  */
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ static struct {
 
 enum {
 	COL_PID, COL_ADDR, COL_LENGTH, COL_SOURCE, COL_KIND, COL_DEVICE, COL_BAR, COL_BAROFF,
-	COL_NAME, COL_MAPS,
+	COL_NAME, COL_MAPS, COL_WC, COL_MEMTYPE,
 };
 static const struct vf_colinfo cols[] = {
 	[COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "this process" },
@@ -35,6 +37,9 @@ static const struct vf_colinfo cols[] = {
 	[COL_BAROFF] = { "BAROFF", 8, SCOLS_FL_RIGHT, VF_COL_STR, "offset in the BAR, decoded" },
 	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name or path in the maps line" },
 	[COL_MAPS] = { "MAPS", 0.4, 0, VF_COL_STR, "the kernel's /proc/self/maps line" },
+	[COL_WC] = { "WC", 2, 0, VF_COL_BOOL, "write-combining asked for (--wc, or the primary says)" },
+	[COL_MEMTYPE] = { "MEMTYPE", 10, 0, VF_COL_STR,
+			  "memory type the kernel gives those BAR pages (x86 PAT list in debugfs)" },
 };
 #define DEFAULTS "PID,ADDR,LENGTH,KIND,DEVICE,BAR,BAROFF,NAME"
 
@@ -59,6 +64,55 @@ static int find_line(uintptr_t addr, char *out, size_t sz, struct vf_maps_line *
 		vf_parse_maps_line(out, strlen(out), m);
 		r = 0;
 		break;
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+/* The physical address of BAR bar of device b, from sysfs "resource". */
+static int bar_start(const struct vf_bdf *b, unsigned int bar, uint64_t *start)
+{
+	char p[PATH_MAX], buf[1024], bdf[VF_BDF_LEN], *line = buf;
+	unsigned long long s, e, f;
+	unsigned int i;
+
+	vf_format_bdf(b, bdf);
+	if (vf_path(p, sizeof(p), "/sys/bus/pci/devices/%s/resource", bdf) ||
+	    vf_read_file(p, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (i = 0; i < bar && line; i++)
+		if ((line = strchr(line, '\n')))
+			line++;
+	if (!line || sscanf(line, "%llx %llx %llx", &s, &e, &f) != 3 || !s)
+		return -1;
+	*start = s;
+	return 0;
+}
+
+/* The memory type of physical address pa in the x86 PAT list
+ * ("PAT: [mem 0x...-0x...] uncached-minus"), or NULL: not x86, no
+ * debugfs, not root, or no entry (the kernel tracks no type there). */
+static const char *pat_memtype(uint64_t pa, char *out, size_t sz)
+{
+	char p[PATH_MAX], *line = NULL;
+	unsigned long long s, e;
+	const char *r = NULL;
+	size_t cap = 0;
+	int n;
+	FILE *f;
+
+	if (vf_path(p, sizeof(p), "/sys/kernel/debug/x86/pat_memtype_list") || !(f = fopen(p, "re"))) {
+		vf_info("no memory type: %s: %s", p, vf_strerror(errno));
+		return NULL;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		n = 0;
+		if (sscanf(line, "PAT: [mem %llx-%llx] %n", &s, &e, &n) == 2 && n && pa >= s && pa < e) {
+			snprintf(out, sz, "%.*s", (int)strcspn(line + n, " \n"), line + n);
+			r = out;
+			break;
+		}
 	}
 	free(line);
 	fclose(f);
@@ -94,7 +148,17 @@ static int report(const struct vf_mapping *mp)
 		if (d.name_len)
 			vf_cell(t, COL_NAME, "%.*s", (int)d.name_len, d.name);
 		vf_cell_str(t, COL_MAPS, line);
+		if (vf_table_has(t, COL_MEMTYPE) && d.has_bdf && d.has_bar) {
+			char type[32];
+			uint64_t pa;
+
+			if (!bar_start(&d.bdf, d.bar, &pa))
+				vf_cell_str(t, COL_MEMTYPE,
+					    pat_memtype(pa + (d.has_baroff ? d.baroff : 0), type, sizeof(type)));
+		}
 	}
+	if (mp->wc >= 0)
+		vf_cell_bool(t, COL_WC, mp->wc);
 	return vf_table_print(t);
 }
 

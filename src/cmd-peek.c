@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -22,6 +24,7 @@ static struct {
 	const char *binary;
 	uint64_t offset;
 	bool have_offset;
+	double watch; /* seconds; 0: read once */
 } opt = { .width = 4, .count = 1 };
 
 enum { COL_OFFSET, COL_VALUE };
@@ -127,6 +130,27 @@ static int run_peek(struct vf_mapping *m)
 		r = vf_table_print(t);
 		t = NULL;
 	}
+	if (!r && bfd >= 0 && vf.json) {
+		/* the bytes are in the file: JSON says what was written where */
+		static const struct vf_colinfo bcols[] = {
+			{ "FILE", 0.3, 0, VF_COL_STR, "the file written" },
+			{ "OFFSET", 10, SCOLS_FL_RIGHT, VF_COL_STR, "offset in the window" },
+			{ "WIDTH", 1, SCOLS_FL_RIGHT, VF_COL_NUM, "access width" },
+			{ "BYTES", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "bytes written" },
+		};
+
+		if (!(t = vf_table_new("binary", bcols, 4, "FILE,OFFSET,WIDTH,BYTES"))) {
+			r = VF_EXIT_USAGE;
+			goto out;
+		}
+		vf_table_row(t);
+		vf_cell_str(t, 0, opt.binary);
+		vf_cell_hex(t, 1, opt.offset);
+		vf_cell(t, 2, "%u", opt.width);
+		vf_cell_u64(t, 3, opt.count * opt.width);
+		r = vf_table_print(t);
+		t = NULL;
+	}
 out:
 	if (t)
 		vf_table_free(t);
@@ -137,11 +161,15 @@ out:
 	return r;
 }
 
+enum { OPT_WATCH = 0x300 };
+
 static const struct argp_option options[] = {
 	{ "width", 'w', "BYTES", 0, "Access width: 1, 2, 4 (default) or 8", 0 },
 	{ "count", 'c', "N", 0, "Number of accesses (default 1)", 0 },
 	{ "dump", 'D', NULL, 0, "Print a hexdump", 0 },
 	{ "binary", 'B', "FILE", 0, "Write the raw bytes to FILE", 0 },
+	{ "watch", OPT_WATCH, "SECONDS", 0,
+	  "Read again every SECONDS until SIGINT, SIGTERM or SIGHUP (exit 0) or a fault (exit 3)", 0 },
 	{ 0 }
 };
 
@@ -156,6 +184,15 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'D': opt.dump = true; return 0;
 	case 'B': opt.binary = arg; return 0;
+	case OPT_WATCH: {
+		char *end;
+
+		errno = 0;
+		opt.watch = strtod(arg, &end);
+		if (errno || *end || end == arg || !(opt.watch > 0 && opt.watch <= 1e6))
+			vf_usage_error(state, "--watch '%s': not a number of seconds above 0", arg);
+		return 0;
+	}
 	case ARGP_KEY_ARG:
 		if (opt.have_offset)
 			vf_usage_error(state, "unexpected argument '%s'", arg);
@@ -167,6 +204,12 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 			vf_usage_error(state, "no OFFSET given");
 		if (opt.dump && opt.binary)
 			vf_usage_error(state, "--dump and --binary exclude each other");
+		if (opt.watch > 0 && opt.binary)
+			vf_usage_error(state, "--watch and --binary exclude each other");
+		/* a hexdump is text to read; -J alone gives the values as JSON */
+		if (opt.dump && vf.json)
+			vf_usage_error(state, "-J with --dump: not supported (a hexdump is for reading; "
+					      "-J without --dump prints the values as JSON)");
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
@@ -186,6 +229,38 @@ static const struct argp argp = {
 	children, NULL, NULL
 };
 
+/* --watch: a round of reads every opt.watch seconds, until a signal (0)
+ * or an error (a fault: 3). */
+static int watch(struct vf_mapping *m)
+{
+	struct timespec ts = { (time_t)opt.watch,
+			       (long)((opt.watch - (double)(time_t)opt.watch) * 1e9) };
+	sigset_t set, old;
+	int r, sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	for (;;) {
+		if ((r = run_peek(m)))
+			break;
+		if (fflush(stdout)) {
+			r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing standard output");
+			break;
+		}
+		while ((sig = sigtimedwait(&set, NULL, &ts)) < 0 && errno == EINTR)
+			;
+		if (sig > 0) {
+			vf_info("stopped on signal %d", sig);
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 static int run(int argc, char **argv)
 {
 	struct vf_mapping m;
@@ -194,7 +269,9 @@ static int run(int argc, char **argv)
 	vf_src.write = false;
 	vf_parse_args(&argp, argc, argv, 0, NULL);
 	r = vf_source_map(&m, true);
-	if (!r)
+	if (!r && opt.watch > 0)
+		r = watch(&m);
+	else if (!r)
 		r = run_peek(&m);
 	vf_source_unmap(&m);
 	return r;

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -76,44 +78,83 @@ static const struct argp argp = {
 	children, NULL, NULL
 };
 
+/* What was revoked: a sentence, or with -J a one-row table "revoked". */
+enum { COL_DEVICE, COL_SERIES, COL_PID, COL_FD, COL_INODE, COL_SOCKET };
+static const struct vf_colinfo cols[] = {
+	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device that exported the dma-buf" },
+	[COL_SERIES] = { "SERIES", 2, 0, VF_COL_STR, "series revision used (v1, v4)" },
+	[COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "process whose fd was revoked (--pid)" },
+	[COL_FD] = { "FD", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "the dma-buf fd (in that process)" },
+	[COL_INODE] = { "INODE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "the dma-buf's inode" },
+	[COL_SOCKET] = { "SOCKET", 0.3, 0, VF_COL_STR, "the primary's socket (--connect)" },
+};
+
+struct revoked {
+	const char *device, *series, *socket;
+	pid_t pid;
+	int fd;
+	unsigned long long ino;
+};
+
+static int report(const struct revoked *w, const char *sentence)
+{
+	struct vf_table *t;
+
+	if (!vf.json) {
+		printf("%s\n", sentence);
+		return 0;
+	}
+	t = vf_table_new("revoked", cols, sizeof(cols) / sizeof(cols[0]),
+			 "DEVICE,SERIES,PID,FD,INODE,SOCKET");
+	if (!t)
+		return VF_EXIT_USAGE;
+	vf_table_row(t);
+	vf_cell_str(t, COL_DEVICE, w->device);
+	vf_cell_str(t, COL_SERIES, w->series);
+	if (w->pid)
+		vf_cell(t, COL_PID, "%d", (int)w->pid);
+	if (w->fd >= 0)
+		vf_cell(t, COL_FD, "%d", w->fd);
+	if (w->ino)
+		vf_cell_u64(t, COL_INODE, w->ino);
+	vf_cell_str(t, COL_SOCKET, w->socket);
+	return vf_table_print(t);
+}
+
+static unsigned long long inode_of(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : (unsigned long long)st.st_ino;
+}
+
+/* KEY=VALUE from a vending description into out ("" when absent). */
+static void desc_value(const char *desc, const char *key, char *out, size_t sz)
+{
+	size_t klen = strlen(key);
+	const char *p = desc;
+
+	out[0] = '\0';
+	while ((p = strstr(p, key))) {
+		if ((p == desc || p[-1] == ' ') && p[klen] == '=') {
+			p += klen + 1;
+			snprintf(out, sz, "%.*s", (int)strcspn(p, " "), p);
+			return;
+		}
+		p += klen;
+	}
+}
+
 static int revoke_pid(void)
 {
-	struct vf_vfio_fd devs[16], *dev = NULL;
-	struct vf_select sel = vf_sel;
-	bool want = sel.slot || sel.id;
+	struct revoked w = { .pid = opt.pid, .fd = opt.fd };
 	struct vf_device d;
-	char bdf[VF_BDF_LEN];
-	int pidfd, dfd, bfd, r, n, i, found = 0;
+	char sentence[256];
+	int pidfd, dfd, bfd, r, devfd;
 
-	memset(&d, 0, sizeof(d));
-	if (want && (r = vf_pci_find_one(&sel, &d.pci)))
+	if ((r = vf_device_held(opt.pid, &vf_sel, "only the process that owns the device can revoke", &d,
+				&devfd)))
 		return r;
-	n = vf_proc_vfio_devices(opt.pid, devs, 16);
-	if (n < 0)
-		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n,
-				      n == -EACCES || n == -EPERM
-					      ? VF_HINT_FDS_RIGHTS
-					      : NULL,
-				      "reading the fds of process %d", (int)opt.pid);
-	/* the -s/-d device's fd, or the process's only device */
-	for (i = 0; i < n; i++)
-		if (!want || !memcmp(&devs[i].bdf, &d.pci.bdf, sizeof(d.pci.bdf))) {
-			dev = &devs[i];
-			found++;
-		}
-	if (!found)
-		return vf_error(VF_EXIT_FAIL, "only the process that owns the device can revoke",
-				want ? "holds no VFIO device fd of that device" : "holds no VFIO device fd",
-				"process %d", (int)opt.pid);
-	if (found > 1)
-		return vf_error(VF_EXIT_USAGE, "name the device with -s BDF", "holds several VFIO devices",
-				"process %d", (int)opt.pid);
-	vf_format_bdf(&dev->bdf, bdf);
-	sel.slot = bdf;
-	sel.id = NULL;
-	if ((r = vf_pci_find_one(&sel, &d.pci)))
-		return r;
-	d.rev = vf_uapi_for(&d.pci, d.declared, sizeof(d.declared));
 	if (!d.rev) /* say so before taking anything */
 		return vf_series_absent("revoking a dma-buf", &d.pci, d.declared);
 	if ((pidfd = vf_pidfd_open(opt.pid)) < 0)
@@ -122,15 +163,22 @@ static int revoke_pid(void)
 		close(pidfd);
 		return -bfd;
 	}
-	if ((dfd = vf_pidfd_getfd(pidfd, opt.pid, dev->fd, "VFIO device")) < 0) {
+	if ((dfd = vf_pidfd_getfd(pidfd, opt.pid, devfd, "VFIO device")) < 0) {
 		close(bfd);
 		close(pidfd);
 		return -dfd;
 	}
-	r = vf_revoke(&d, dfd, bfd);
-	if (!r)
-		printf("revoked fd %d of process %d (device %s, series %s)\n", opt.fd, (int)opt.pid, bdf,
-		       d.rev->name);
+	/* through our copy of its fd: revoking through a dup revokes the buffer */
+	snprintf(sentence, sizeof(sentence), "fd %d of process %d", opt.fd, (int)opt.pid);
+	r = vf_revoke_named(&d, dfd, bfd, sentence);
+	if (!r) {
+		w.device = d.pci.bdfstr;
+		w.series = d.rev->name;
+		w.ino = inode_of(bfd);
+		snprintf(sentence, sizeof(sentence), "revoked fd %d of process %d (device %s, series %s)",
+			 opt.fd, (int)opt.pid, d.pci.bdfstr, d.rev->name);
+		r = report(&w, sentence);
+	}
 	close(dfd);
 	close(bfd);
 	close(pidfd);
@@ -139,7 +187,8 @@ static int revoke_pid(void)
 
 static int run(int argc, char **argv)
 {
-	char desc[VF_VEND_MSG_MAX];
+	char desc[VF_VEND_MSG_MAX], sentence[VF_VEND_MSG_MAX + 64], dev[32], ino[32];
+	struct revoked w = { .fd = -1 };
 	struct vf_device d;
 	int r, sock, fd;
 
@@ -150,8 +199,16 @@ static int run(int argc, char **argv)
 		close(fd);
 		r = vf_vend_revoke(sock, opt.connect);
 		close(sock);
-		if (!r)
-			printf("revoked the dma-buf served at %s (%s)\n", opt.connect, desc);
+		if (!r) {
+			desc_value(desc, "device", dev, sizeof(dev));
+			desc_value(desc, "inode", ino, sizeof(ino));
+			w.device = *dev ? dev : NULL;
+			w.ino = strtoull(ino, NULL, 10);
+			w.socket = opt.connect;
+			snprintf(sentence, sizeof(sentence), "revoked the dma-buf served at %s (%s)",
+				 opt.connect, desc);
+			r = report(&w, sentence);
+		}
 		return r;
 	}
 	if (opt.pid)
@@ -159,8 +216,15 @@ static int run(int argc, char **argv)
 	if ((r = vf_device_open(&vf_sel, &d)))
 		return r;
 	r = vf_revoke(&d, d.vfio.device, opt.fd);
-	if (!r)
-		printf("revoked fd %d (device %s, series %s)\n", opt.fd, d.pci.bdfstr, d.rev->name);
+	if (!r) {
+		w.device = d.pci.bdfstr;
+		w.series = d.rev->name;
+		w.fd = opt.fd;
+		w.ino = inode_of(opt.fd);
+		snprintf(sentence, sizeof(sentence), "revoked fd %d (device %s, series %s)", opt.fd,
+			 d.pci.bdfstr, d.rev->name);
+		r = report(&w, sentence);
+	}
 	vf_device_close(&d);
 	return r;
 }

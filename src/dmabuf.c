@@ -51,7 +51,8 @@ int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *de
 		 u.release, VF_SERIES);
 	if (*declared)
 		snprintf(hint, sizeof(hint),
-			 "%s's driver %s speaks series revision %s: add --uapi auto (or --uapi %s)",
+			 "%s's driver %s speaks series revision %s: add --uapi auto (or --uapi %s), "
+			 "or set VFBUF_UAPI=auto",
 			 pci->bdfstr, pci->driver, declared, declared);
 	else
 		snprintf(hint, sizeof(hint),
@@ -213,9 +214,19 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 
 int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd)
 {
+	return vf_revoke_named(d, devfd, dmabuf_fd, NULL);
+}
+
+int vf_revoke_named(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what)
+{
+	char fdname[64];
 	const char *why = NULL;
 	int r;
 
+	if (!what) {
+		snprintf(fdname, sizeof(fdname), "fd %d", dmabuf_fd);
+		what = fdname;
+	}
 	if (!d->rev)
 		return vf_series_absent("revoking a dma-buf", &d->pci, d->declared);
 	if (d->rev->revoke_ioctl)
@@ -242,9 +253,9 @@ int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd)
 		break;
 	}
 	if (!why)
-		return vf_error_errno(VF_EXIT_FAIL, -r, NULL, "revoking fd %d through %s (series %s)",
-				      dmabuf_fd, d->pci.bdfstr, d->rev->name);
-	return vf_error(VF_EXIT_FAIL, NULL, why, "revoking fd %d through %s (series %s): %s", dmabuf_fd,
+		return vf_error_errno(VF_EXIT_FAIL, -r, NULL, "revoking %s through %s (series %s)", what,
+				      d->pci.bdfstr, d->rev->name);
+	return vf_error(VF_EXIT_FAIL, NULL, why, "revoking %s through %s (series %s): %s", what,
 			d->pci.bdfstr, d->rev->name, vf_strerror(-r));
 }
 

@@ -62,6 +62,8 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 /* Revoke dmabuf_fd through devfd (a fd of d's device).  Returns an exit
  * code; 69 with the reason when the series is not there. */
 int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd);
+/* The same, naming the dma-buf what ("fd 6 of process 153") in errors. */
+int vf_revoke_named(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what);
 
 /* The "series not in this kernel" error for an operation; exit 69. */
 int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *declared);

@@ -75,7 +75,8 @@ static const struct argp_child main_children[] = {
 static const struct argp main_argp = {
 	main_opts, main_parse, "COMMAND [ARGS...]",
 	"vfbuf -- diagnose and exercise the VFIO PCI dma-buf uAPI.\v"
-	"Run 'vfbuf COMMAND --help' for a command's options.  Exit status: 0 success, "
+	"Run 'vfbuf COMMAND --help' for a command's options.  Environment: VFBUF_UAPI=REV "
+	"is the default of --uapi.  Exit status: 0 success, "
 	"1 failure, 2 usage error, 3 access revoked (SIGBUS), 69 the running kernel "
 	"lacks the feature, 77 permission denied.  See vfbuf(1).",
 	main_children, main_help_filter, NULL
@@ -100,7 +101,9 @@ static int print_version(void)
 	for (i = 0; vf_uapi_revs[i]; i++)
 		printf(" %s", vf_uapi_revs[i]->name);
 	printf("; --uapi %s%s\n", vf_uapi_selected_name(),
-	       strcmp(vf_uapi_selected_name(), "none") ? "" : " (the build's kernel headers define no revision)");
+	       !strcmp(vf_uapi_selected_origin(), "VFBUF_UAPI") ? " (from VFBUF_UAPI)"
+	       : strcmp(vf_uapi_selected_name(), "none") ? ""
+							 : " (the build's kernel headers define no revision)");
 	n = vf_pci_scan(NULL, &devs);
 	for (i = 0; i < n; i++) {
 		const struct vf_uapi_rev *rev;
@@ -119,11 +122,18 @@ static int print_version(void)
 int main(int argc, char **argv)
 {
 	const struct vf_command *cmd = NULL;
+	const char *env;
 	char name[64];
 	size_t i;
 	int r;
 
 	argv[0] = (char *)"vfbuf";
+	/* the environment's default first: --uapi on the command line wins */
+	if (vf_uapi_select_env(&env)) {
+		vf_error(VF_EXIT_USAGE, "set it to none, auto, v1 or v4, or unset it", "unknown revision",
+			 "VFBUF_UAPI '%s'", env);
+		return VF_EXIT_USAGE;
+	}
 	vf_parse_args(&main_argp, argc, argv, ARGP_IN_ORDER, NULL);
 	if (opts.version)
 		return print_version() ? VF_EXIT_FAIL : vf_close_stdout();

@@ -23,16 +23,26 @@
 
 struct vf_source_opts vf_src = { .fd = -1, .bar = -1 };
 
-enum { OPT_FD = 0x200, OPT_PID, OPT_CONNECT, OPT_BAR, OPT_OFFSET, OPT_LENGTH, OPT_WC };
+enum {
+	OPT_FD = 0x200, OPT_PID, OPT_CONNECT, OPT_BAR, OPT_OFFSET, OPT_LENGTH, OPT_WC, OPT_NO_CHECK,
+	OPT_CLOSE_FD,
+};
 
 static const struct argp_option source_opts[] = {
 	{ "fd", OPT_FD, "FD", 0, "A dma-buf fd: inherited, or with --pid another process's", -4 },
-	{ "pid", OPT_PID, "PID", 0, "Take --fd from process PID (pidfd_getfd; CAP_SYS_PTRACE)", -4 },
+	{ "pid", OPT_PID, "PID", 0,
+	  "Take --fd, or with --bar the VFIO device fd, from process PID (pidfd_getfd; CAP_SYS_PTRACE)", -4 },
 	{ "connect", OPT_CONNECT, "SOCKET", 0, "Ask the primary serving SOCKET for its dma-buf", -4 },
-	{ "bar", OPT_BAR, "N", 0, "With -s/-d: BAR N through the device fd (the classic path)", -4 },
+	{ "bar", OPT_BAR, "N", 0, "With -s/-d or --pid: BAR N through the device fd (the classic path)", -4 },
 	{ "offset", OPT_OFFSET, "OFFSET", 0, "Start of the window in the source (page-aligned)", -4 },
 	{ "length", OPT_LENGTH, "LENGTH", 0, "Length of the window (default: to the end)", -4 },
-	{ "wc", OPT_WC, NULL, 0, "With --bar: map write-combining (needs the series)", -4 },
+	{ "wc", OPT_WC, NULL, 0,
+	  "With --bar: ask for a write-combining mapping (a request: needs the series, and on x86 "
+	  "the BAR stays uncached-minus; see vfbuf(1) SOURCES)", -4 },
+	{ "no-check", OPT_NO_CHECK, NULL, 0,
+	  "mmap() the window without checking it against the source first", -4 },
+	{ "close-fd", OPT_CLOSE_FD, NULL, 0,
+	  "Close the source's fds once the window is mapped: only the mapping keeps it", -4 },
 	{ 0 }
 };
 
@@ -71,16 +81,22 @@ static error_t source_parse(int key, char *arg, struct argp_state *state)
 	case OPT_WC:
 		vf_src.wc = true;
 		return 0;
+	case OPT_NO_CHECK:
+		vf_src.no_check = true;
+		return 0;
+	case OPT_CLOSE_FD:
+		vf_src.close_fd = true;
+		return 0;
 	case ARGP_KEY_END: {
 		int n = (vf_src.fd >= 0) + (vf_src.connect != NULL) + (vf_src.bar >= 0);
 
-		if (vf_src.pid && vf_src.fd < 0)
-			vf_usage_error(state, "--pid needs --fd");
+		if (vf_src.pid && vf_src.fd < 0 && vf_src.bar < 0)
+			vf_usage_error(state, "--pid needs --fd (its dma-buf) or --bar (its device's BAR)");
 		if (n != 1)
 			vf_usage_error(state, "name one source: --fd FD [--pid PID], --connect SOCKET, "
-					      "or -s BDF --bar N");
-		if (vf_src.bar >= 0 && !vf_sel.slot && !vf_sel.id)
-			vf_usage_error(state, "--bar needs a device (-s BDF or -d VENDOR:DEVICE)");
+					      "or -s BDF --bar N (or --pid PID --bar N)");
+		if (vf_src.bar >= 0 && !vf_src.pid && !vf_sel.slot && !vf_sel.id)
+			vf_usage_error(state, "--bar needs a device (-s BDF or -d VENDOR:DEVICE, or --pid PID)");
 		if (vf_src.bar < 0 && (vf_sel.slot || vf_sel.id))
 			vf_usage_error(state, "-s/-d name a device for --bar");
 		if (vf_src.wc && vf_src.bar < 0)
@@ -126,6 +142,69 @@ static int take_fd(pid_t pid, int fd)
 	return r;
 }
 
+int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint,
+		   struct vf_device *d, int *fd)
+{
+	struct vf_vfio_fd devs[16], *dev = NULL;
+	struct vf_select one = *sel;
+	bool want = sel->slot || sel->id;
+	char bdf[VF_BDF_LEN];
+	int r, n, i, found = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->vfio.device = d->vfio.group = d->vfio.container = d->vfio.iommufd = -1;
+	if (want && (r = vf_pci_find_one(sel, &d->pci)))
+		return r;
+	n = vf_proc_vfio_devices(pid, devs, 16);
+	if (n < 0)
+		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n,
+				      n == -EACCES || n == -EPERM
+					      ? VF_HINT_FDS_RIGHTS
+					      : NULL,
+				      "reading the fds of process %d", (int)pid);
+	/* the -s/-d device's fd, or the process's only device */
+	for (i = 0; i < n; i++)
+		if (!want || !memcmp(&devs[i].bdf, &d->pci.bdf, sizeof(d->pci.bdf))) {
+			dev = &devs[i];
+			found++;
+		}
+	if (!found)
+		return vf_error(VF_EXIT_FAIL, none_hint,
+				want ? "holds no VFIO device fd of that device" : "holds no VFIO device fd",
+				"process %d", (int)pid);
+	if (found > 1)
+		return vf_error(VF_EXIT_USAGE, "name the device with -s BDF", "holds several VFIO devices",
+				"process %d", (int)pid);
+	vf_format_bdf(&dev->bdf, bdf);
+	one.slot = bdf;
+	one.id = NULL;
+	if ((r = vf_pci_find_one(&one, &d->pci)))
+		return r;
+	snprintf(d->vfio.bdf, sizeof(d->vfio.bdf), "%s", d->pci.bdfstr);
+	d->rev = vf_uapi_for(&d->pci, d->declared, sizeof(d->declared));
+	*fd = dev->fd;
+	return 0;
+}
+
+int vf_device_take(pid_t pid, const struct vf_select *sel, const char *none_hint,
+		   struct vf_device *d)
+{
+	int fd, pidfd, r;
+
+	if ((r = vf_device_held(pid, sel, none_hint, d, &fd)))
+		return r;
+	if ((pidfd = vf_pidfd_open(pid)) < 0)
+		return -pidfd;
+	r = vf_pidfd_getfd(pidfd, pid, fd, "VFIO device");
+	close(pidfd);
+	if (r < 0)
+		return -r;
+	d->vfio.device = r;
+	vf_info("%s: VFIO device fd %d of process %d is our fd %d; driver %s, series revision %s",
+		d->pci.bdfstr, fd, (int)pid, r, d->pci.driver, d->rev ? d->rev->name : "none");
+	return 0;
+}
+
 /* Map a dma-buf fd. */
 static int map_dmabuf(struct vf_mapping *m)
 {
@@ -134,6 +213,7 @@ static int map_dmabuf(struct vf_mapping *m)
 	off_t size;
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), base;
 	int prot, acc;
+	bool inside;
 
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", m->fd);
 	if (vf_readlink(p, link, sizeof(link)) < 0)
@@ -154,12 +234,14 @@ static int map_dmabuf(struct vf_mapping *m)
 	if (vf_src.offset & (page - 1))
 		return vf_error(VF_EXIT_USAGE, NULL, "not page-aligned", "--offset 0x%llx",
 				(unsigned long long)vf_src.offset);
-	if (vf_src.offset >= (uint64_t)size || vf_src.length > (uint64_t)size - vf_src.offset)
-		return vf_error(VF_EXIT_USAGE, NULL, "outside the dma-buf",
+	inside = vf_src.offset < (uint64_t)size && vf_src.length <= (uint64_t)size - vf_src.offset;
+	if (!inside && !vf_src.no_check)
+		return vf_error(VF_EXIT_USAGE, "--no-check asks the kernel anyway", "outside the dma-buf",
 				"--offset 0x%llx --length 0x%llx of %s (size 0x%llx)",
 				(unsigned long long)vf_src.offset, (unsigned long long)vf_src.length,
 				m->what, (unsigned long long)size);
-	m->len = vf_src.length ? vf_src.length : (uint64_t)size - vf_src.offset;
+	/* --no-check past the end without --length: one page */
+	m->len = vf_src.length ? vf_src.length : inside ? (uint64_t)size - vf_src.offset : page;
 	base = vf_src.offset;
 	m->map_len = (size_t)((m->len + page - 1) & ~(page - 1));
 	prot = PROT_READ | (m->rdonly ? 0 : PROT_WRITE);
@@ -168,6 +250,9 @@ static int map_dmabuf(struct vf_mapping *m)
 		int e = errno;
 
 		m->map_base = NULL;
+		/* Mainline's exporter has no .mmap: every mmap() of its buffers is
+		 * EINVAL, whatever the window.  (vfbuf_sim's exporter calls itself
+		 * "vfbuf_sim"; were the series merged, vfio_pci_core would mmap.) */
 		if (e == EINVAL && !strcmp(fi.exp_name, "vfio_pci_core")) {
 			struct utsname u;
 			char why[320];
@@ -182,8 +267,15 @@ static int map_dmabuf(struct vf_mapping *m)
 					why, "mmap of %s", m->what);
 		}
 		if (e == ENODEV)
-			return vf_error(VF_EXIT_REVOKED, NULL, "the dma-buf was revoked (ENODEV)",
+			return vf_error(VF_EXIT_REVOKED, NULL,
+					"the dma-buf was revoked, or its device closed (ENODEV)",
 					"mmap of %s", m->what);
+		if (e == EINVAL && !inside)
+			return vf_error(VF_EXIT_FAIL, NULL,
+					"the exporter refuses a window outside the buffer: Invalid argument (EINVAL)",
+					"mmap of 0x%llx bytes at 0x%llx of %s (exporter %s, size 0x%llx)",
+					(unsigned long long)m->map_len, (unsigned long long)base, m->what,
+					*fi.exp_name ? fi.exp_name : "?", (unsigned long long)size);
 		return vf_error_errno(-1, e, NULL, "mmap of %s (exporter %s)", m->what,
 				      *fi.exp_name ? fi.exp_name : "?");
 	}
@@ -195,28 +287,39 @@ static int map_bar(struct vf_mapping *m, bool allow_pio)
 {
 	struct vf_region reg;
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), aligned;
+	bool inside;
 	int r;
 
-	if ((r = vf_device_open(&vf_sel, &m->dev)))
+	if (vf_src.pid)
+		r = vf_device_take(vf_src.pid, &vf_sel, "--pid names the process that holds the device open",
+				   &m->dev);
+	else
+		r = vf_device_open(&vf_sel, &m->dev);
+	if (r)
 		return r;
 	m->have_dev = true;
-	snprintf(m->what, sizeof(m->what), "%s BAR %d", m->dev.pci.bdfstr, vf_src.bar);
-	if ((r = vf_vfio_region(&m->dev.vfio, (unsigned int)vf_src.bar, &reg)) < 0 || !reg.size) {
+	if (vf_src.pid)
+		snprintf(m->what, sizeof(m->what), "%s BAR %d (the device fd of process %d)",
+			 m->dev.pci.bdfstr, vf_src.bar, (int)vf_src.pid);
+	else
+		snprintf(m->what, sizeof(m->what), "%s BAR %d", m->dev.pci.bdfstr, vf_src.bar);
+	if (vf_vfio_region(&m->dev.vfio, (unsigned int)vf_src.bar, &reg) < 0 || !reg.size) {
 		char hint[96];
 
 		snprintf(hint, sizeof(hint), "'vfbuf list --bars -s %s' shows its BARs", m->dev.pci.bdfstr);
 		return vf_error(VF_EXIT_USAGE, hint, "the device has no such BAR", "%s", m->what);
 	}
-	if (vf_src.offset >= reg.size || vf_src.length > reg.size - vf_src.offset)
-		return vf_error(VF_EXIT_USAGE, NULL, "outside the BAR",
+	inside = vf_src.offset < reg.size && vf_src.length <= reg.size - vf_src.offset;
+	if (!inside && !vf_src.no_check)
+		return vf_error(VF_EXIT_USAGE, "--no-check asks the kernel anyway", "outside the BAR",
 				"--offset 0x%llx --length 0x%llx of %s (size 0x%llx)",
 				(unsigned long long)vf_src.offset, (unsigned long long)vf_src.length,
 				m->what, (unsigned long long)reg.size);
-	m->len = vf_src.length ? vf_src.length : reg.size - vf_src.offset;
+	m->len = vf_src.length ? vf_src.length : inside ? reg.size - vf_src.offset : page;
 	if (vf_src.wc) {
 		/* write-combining needs the series: a WC dma-buf of the window */
 		struct vf_export_req req = { .bar = (unsigned int)vf_src.bar, .nranges = 1, .wc = true,
-					     .check = true, .name = NULL };
+					     .check = !vf_src.no_check, .name = NULL };
 		struct vf_export e;
 
 		aligned = vf_src.offset & ~(page - 1);
@@ -233,14 +336,20 @@ static int map_bar(struct vf_mapping *m, bool allow_pio)
 					      m->what);
 		}
 		m->dmabuf = true;
+		m->wc = 1;
 		m->addr = (volatile uint8_t *)m->map_base + (vf_src.offset - aligned);
 		return 0;
 	}
+	m->wc = 0;
 	m->fd = m->dev.vfio.device;
 	if (!(reg.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
 		if (!allow_pio)
 			return vf_error(VF_EXIT_FAIL, "peek and poke reach it with pread/pwrite",
 					"the region cannot be mmap()ed", "%s", m->what);
+		if (vf_src.close_fd)
+			return vf_error(VF_EXIT_FAIL, NULL,
+					"the region cannot be mmap()ed, and pread/pwrite need the device fd",
+					"--close-fd with %s", m->what);
 		m->pio_off = reg.offset + vf_src.offset;
 		return 0;
 	}
@@ -250,7 +359,7 @@ static int map_bar(struct vf_mapping *m, bool allow_pio)
 			   (off_t)(reg.offset + aligned));
 	if (m->map_base == MAP_FAILED) {
 		m->map_base = NULL;
-		if (allow_pio) {
+		if (allow_pio && !vf_src.close_fd && inside) {
 			vf_info("%s: mmap failed (%s), using pread/pwrite", m->what, vf_strerror(errno));
 			m->pio_off = reg.offset + vf_src.offset;
 			return 0;
@@ -261,13 +370,29 @@ static int map_bar(struct vf_mapping *m, bool allow_pio)
 	return 0;
 }
 
-int vf_source_map(struct vf_mapping *m, bool allow_pio)
+/* Close m's fds: what we opened, took or received, and an inherited --fd
+ * too when inherited_too (--close-fd). */
+static void drop_fds(struct vf_mapping *m, bool inherited_too)
+{
+	bool devfd = m->have_dev && m->fd == m->dev.vfio.device;
+
+	if (m->fd >= 0 && !devfd && (inherited_too || vf_src.pid || vf_src.connect || m->have_dev))
+		close(m->fd);
+	m->fd = -1;
+	if (m->sock >= 0)
+		close(m->sock);
+	m->sock = -1;
+	if (m->have_dev)
+		vf_device_close(&m->dev);
+	m->have_dev = false;
+}
+
+static int map_source(struct vf_mapping *m, bool allow_pio)
 {
 	char desc[VF_VEND_MSG_MAX];
+	const char *wc;
 	int r;
 
-	memset(m, 0, sizeof(*m));
-	m->fd = m->sock = -1;
 	if (vf_src.bar >= 0)
 		return map_bar(m, allow_pio);
 	if (vf_src.connect) {
@@ -275,6 +400,9 @@ int vf_source_map(struct vf_mapping *m, bool allow_pio)
 			return r;
 		vf_info("received fd %d: %s", m->fd, desc);
 		snprintf(m->what, sizeof(m->what), "the dma-buf from %s", vf_src.connect);
+		/* the description ends "... access=rw|ro wc=0|1" (vf_export_describe) */
+		if ((wc = strstr(desc, " wc=")) && (wc[4] == '0' || wc[4] == '1'))
+			m->wc = wc[4] - '0';
 	} else if (vf_src.pid) {
 		if ((m->fd = take_fd(vf_src.pid, vf_src.fd)) < 0) {
 			r = -m->fd;
@@ -289,21 +417,29 @@ int vf_source_map(struct vf_mapping *m, bool allow_pio)
 	return map_dmabuf(m);
 }
 
+int vf_source_map(struct vf_mapping *m, bool allow_pio)
+{
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = m->sock = -1;
+	m->wc = -1;
+	r = map_source(m, allow_pio);
+	if (!r && vf_src.close_fd) {
+		/* the mapping holds the dma-buf (or the device) by itself */
+		drop_fds(m, true);
+		vf_info("%s: mapped; closed every fd of it", m->what);
+	}
+	return r;
+}
+
 void vf_source_unmap(struct vf_mapping *m)
 {
 	if (m->map_base)
 		munmap(m->map_base, m->map_len);
 	m->map_base = NULL;
 	/* an inherited fd stays the caller's; what we took or received is ours */
-	if (m->fd >= 0 && (vf_src.pid || vf_src.connect || (m->have_dev && m->fd != m->dev.vfio.device)))
-		close(m->fd);
-	m->fd = -1;
-	if (m->sock >= 0)
-		close(m->sock);
-	m->sock = -1;
-	if (m->have_dev)
-		vf_device_close(&m->dev);
-	m->have_dev = false;
+	drop_fds(m, false);
 }
 
 /* ---- accesses ---- */

@@ -25,6 +25,8 @@ struct vf_source_opts {
 	uint64_t offset;     /* --offset */
 	uint64_t length;     /* --length, 0: to the end */
 	bool wc;             /* --wc */
+	bool no_check;       /* --no-check: let mmap() judge the window */
+	bool close_fd;       /* --close-fd: keep only the mapping */
 	bool write;          /* the command writes */
 };
 extern struct vf_source_opts vf_src;
@@ -40,6 +42,7 @@ struct vf_mapping {
 	int sock;               /* --connect: the primary, -1 */
 	bool dmabuf;
 	bool rdonly;
+	int wc;                 /* write-combining asked for: 1, 0, or -1 unknown */
 	uint64_t pio_off;       /* pread/pwrite fallback: device fd offset */
 	struct vf_device dev;   /* the classic path's device */
 	bool have_dev;
@@ -50,6 +53,17 @@ struct vf_mapping {
  * or a negated exit code. */
 int vf_pidfd_open(pid_t pid);
 int vf_pidfd_getfd(int pidfd, pid_t pid, int fd, const char *what);
+
+/* The VFIO device that process pid holds (the one sel selects, or its
+ * only one): d->pci, d->rev and d->declared set, nothing opened or taken
+ * (d->vfio's fds -1), *fd its fd number in pid.  none_hint is the hint when
+ * pid holds none.  Returns an exit code. */
+int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint,
+		   struct vf_device *d, int *fd);
+/* The same, and take that fd (pidfd_getfd) into d->vfio.device: d then
+ * works with the functions of dmabuf.h; vf_device_close() closes it. */
+int vf_device_take(pid_t pid, const struct vf_select *sel, const char *none_hint,
+		   struct vf_device *d);
 
 /* Map the source named by vf_src (and vf_sel).  Returns an exit code. */
 int vf_source_map(struct vf_mapping *m, bool allow_pio);

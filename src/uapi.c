@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compat.h"
@@ -34,13 +35,18 @@ const struct vf_uapi_rev *const vf_uapi_revs[] = { &rev_v1, &rev_v4, NULL };
 
 /* Default: what the build's kernel headers define of the series: nothing. */
 static const char *selected = "none";
+static const char *origin = "default";
 
-int vf_uapi_select(const char *arg)
+static int select_rev(const char *arg)
 {
 	size_t i;
 
-	if (!strcmp(arg, "auto") || !strcmp(arg, "none")) {
-		selected = arg;
+	if (!strcmp(arg, "auto")) {
+		selected = "auto";
+		return 0;
+	}
+	if (!strcmp(arg, "none")) {
+		selected = "none";
 		return 0;
 	}
 	for (i = 0; vf_uapi_revs[i]; i++)
@@ -51,9 +57,35 @@ int vf_uapi_select(const char *arg)
 	return -1;
 }
 
+int vf_uapi_select(const char *arg)
+{
+	if (select_rev(arg))
+		return -1;
+	origin = "--uapi";
+	return 0;
+}
+
+int vf_uapi_select_env(const char **value)
+{
+	const char *env = getenv("VFBUF_UAPI");
+
+	*value = env;
+	if (!env || !*env)
+		return 0;
+	if (select_rev(env))
+		return -1;
+	origin = "VFBUF_UAPI";
+	return 0;
+}
+
 const char *vf_uapi_selected_name(void)
 {
 	return selected;
+}
+
+const char *vf_uapi_selected_origin(void)
+{
+	return origin;
 }
 
 static const struct vf_uapi_rev *by_name(const char *name)
@@ -70,7 +102,6 @@ const struct vf_uapi_rev *vf_uapi_for(const struct vf_pcidev *d, char *declared,
 {
 	char p[PATH_MAX], link[PATH_MAX], val[32];
 	const char *mod;
-	ssize_t n;
 
 	declared[0] = '\0';
 	/* the driver's module: /sys/bus/pci/drivers/DRV/module -> .../module/M */
@@ -79,7 +110,7 @@ const struct vf_uapi_rev *vf_uapi_for(const struct vf_pcidev *d, char *declared,
 		mod = strrchr(link, '/');
 		mod = mod ? mod + 1 : link;
 		if (!vf_path(p, sizeof(p), "/sys/module/%s/parameters/uapi", mod) &&
-		    (n = vf_read_file(p, val, sizeof(val))) > 0) {
+		    vf_read_file(p, val, sizeof(val)) > 0) {
 			val[strcspn(val, "\n")] = '\0';
 			snprintf(declared, sz, "%s", val);
 		}

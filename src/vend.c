@@ -83,6 +83,109 @@ static int send_fd(int sock, const char *msg, int fd)
 	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
+/* The primary's log: a line per event, or with -J a JSON document per
+ * event, a one-row table named after it (jq reads the stream). */
+enum {
+	EV_PID, EV_SOCKET, EV_N, EV_UID, EV_SIZE, EV_INODE, EV_DEVICE, EV_BAR, EV_RANGES, EV_NAME,
+	EV_ACCESS, EV_WC, EV_BY,
+};
+static const struct vf_colinfo ev_cols[] = {
+	[EV_PID] = { "PID", 5, 0, VF_COL_NUM, "process" },
+	[EV_SOCKET] = { "SOCKET", 0.2, 0, VF_COL_STR, "the socket" },
+	[EV_N] = { "N", 3, 0, VF_COL_NUM, "handout number" },
+	[EV_UID] = { "UID", 5, 0, VF_COL_NUM, "client's user" },
+	[EV_SIZE] = { "SIZE", 6, 0, VF_COL_NUM, "dma-buf size" },
+	[EV_INODE] = { "INODE", 5, 0, VF_COL_NUM, "dma-buf inode" },
+	[EV_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device" },
+	[EV_BAR] = { "BAR", 3, 0, VF_COL_NUM, "BAR" },
+	[EV_RANGES] = { "RANGES", 0.2, 0, VF_COL_STR, "ranges" },
+	[EV_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name" },
+	[EV_ACCESS] = { "ACCESS", 2, 0, VF_COL_STR, "rw or ro" },
+	[EV_WC] = { "WC", 2, 0, VF_COL_BOOL, "write-combining" },
+	[EV_BY] = { "BY", 6, 0, VF_COL_STR, "who asked" },
+};
+
+/* The event's table: its own columns, whatever -o asked of export's table. */
+static struct vf_table *ev_table(const char *event, const char *columns)
+{
+	const char *o = vf_topts.columns;
+	struct vf_table *t;
+
+	vf_topts.columns = NULL;
+	t = vf_table_new(event, ev_cols, sizeof(ev_cols) / sizeof(ev_cols[0]), columns);
+	vf_topts.columns = o;
+	return t;
+}
+
+/* "serving" and "re-exported": the export's description */
+static void event_export(const char *event, const struct vf_device *d, const struct vf_export *e,
+			 const struct vf_vend_opts *o, const char *desc)
+{
+	bool serving = !strcmp(event, "serving");
+	char ranges[VF_MAX_RANGES * 40];
+	struct vf_table *t;
+
+	if (!vf.json) {
+		if (serving)
+			printf("serving pid=%d socket=%s %s\n", (int)getpid(), o->path, desc);
+		else
+			printf("%s %s\n", event, desc);
+		return;
+	}
+	t = ev_table(event, serving ? "PID,SOCKET,SIZE,INODE,DEVICE,BAR,RANGES,NAME,ACCESS,WC"
+				    : "SIZE,INODE,DEVICE,BAR,RANGES,NAME,ACCESS,WC");
+	if (!t)
+		return;
+	vf_export_ranges(o->req, ranges, sizeof(ranges));
+	vf_table_row(t);
+	vf_cell(t, EV_PID, "%d", (int)getpid());
+	vf_cell_str(t, EV_SOCKET, o->path);
+	vf_cell_u64(t, EV_SIZE, e->size);
+	vf_cell_u64(t, EV_INODE, e->ino);
+	vf_cell_str(t, EV_DEVICE, d->pci.bdfstr);
+	vf_cell(t, EV_BAR, "%u", o->req->bar);
+	vf_cell_str(t, EV_RANGES, ranges);
+	vf_cell_str(t, EV_NAME, *e->name ? e->name : NULL);
+	vf_cell_str(t, EV_ACCESS, o->req->rdonly ? "ro" : "rw");
+	vf_cell_bool(t, EV_WC, e->wc);
+	vf_table_print(t);
+}
+
+static void event_handout(unsigned long n, const struct ucred *cred, uint64_t ino)
+{
+	struct vf_table *t;
+
+	if (!vf.json) {
+		printf("handout %lu pid=%d uid=%d inode=%llu\n", n, (int)cred->pid, (int)cred->uid,
+		       (unsigned long long)ino);
+		return;
+	}
+	if (!(t = ev_table("handout", "N,PID,UID,INODE")))
+		return;
+	vf_table_row(t);
+	vf_cell(t, EV_N, "%lu", n);
+	vf_cell(t, EV_PID, "%d", (int)cred->pid);
+	vf_cell(t, EV_UID, "%d", (int)cred->uid);
+	vf_cell_u64(t, EV_INODE, ino);
+	vf_table_print(t);
+}
+
+static void event_revoked(uint64_t ino)
+{
+	struct vf_table *t;
+
+	if (!vf.json) {
+		printf("revoked inode=%llu by client\n", (unsigned long long)ino);
+		return;
+	}
+	if (!(t = ev_table("revoked", "INODE,BY")))
+		return;
+	vf_table_row(t);
+	vf_cell_u64(t, EV_INODE, ino);
+	vf_cell_str(t, EV_BY, "client");
+	vf_table_print(t);
+}
+
 #define MAX_CLIENTS 64
 
 int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend_opts *o)
@@ -104,7 +207,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	vf_export_describe(d, o->req, e, desc, sizeof(desc));
-	printf("serving pid=%d socket=%s %s\n", (int)getpid(), o->path, desc);
+	event_export("serving", d, e, o, desc);
 	fflush(stdout);
 
 	/* after --count handouts: no new clients, but answer those connected */
@@ -143,12 +246,12 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 						snprintf(msg, sizeof(msg), "%s%s", VF_VEND_REPLY_ERROR, why);
 					} else {
 						snprintf(msg, sizeof(msg), "%s", VF_VEND_REPLY_OK);
-						printf("revoked inode=%llu by client\n", (unsigned long long)e->ino);
+						event_revoked(e->ino);
 						/* later clients get a fresh buffer */
 						close(e->fd);
 						if (vf_export(d, o->req, e) == 0) {
 							vf_export_describe(d, o->req, e, desc, sizeof(desc));
-							printf("re-exported %s\n", desc);
+							event_export("re-exported", d, e, o, desc);
 						} else {
 							e->fd = -1;
 							stop = true;
@@ -180,8 +283,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 				vf_warn("client pid %d left before the handout", (int)cred.pid);
 				close(c);
 			} else {
-				printf("handout %lu pid=%d uid=%d inode=%llu\n", served, (int)cred.pid,
-				       (int)cred.uid, (unsigned long long)e->ino);
+				event_handout(served, &cred, e->ino);
 				if (nclients < MAX_CLIENTS)
 					clients[nclients++] = c;
 				else

@@ -116,6 +116,19 @@ hint: try 'vfbuf list --help'"
 	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (not in use: see --uapi)"
 }
 
+@test "VFBUF_UAPI is the default of --uapi; --uapi wins; an unknown one is a usage error" {
+	VFBUF_UAPI=auto run vf --version -v
+	assert_success
+	assert_line "series revisions known: v1 v4; --uapi auto (from VFBUF_UAPI)"
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (in use)"
+	VFBUF_UAPI=auto run vf --uapi none --version -v
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (not in use: see --uapi)"
+	VFBUF_UAPI=v9 run --separate-stderr "$VFBUF" list
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: VFBUF_UAPI 'v9': unknown revision
+hint: set it to none, auto, v1 or v4, or unset it"
+}
+
 @test "--uapi rejects an unknown revision" {
 	run --separate-stderr "$VFBUF" --uapi v9 list
 	assert_failure 2

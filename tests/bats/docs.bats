@@ -207,6 +207,13 @@ comp_sorted() {
 	assert_equal "$(help_exit_codes | tr '\n' ' ')" "$(tr '\n' ' ' <<< "$expected")"
 }
 
+@test "docs: the environment variables 'vfbuf --help' names are in the man page's ENVIRONMENT" {
+	expected=$("$VFBUF" --help | grep -oE 'VFBUF_[A-Z_]+' | sort -u)
+	[ -n "$expected" ] || fail "no VFBUF_* variable named by 'vfbuf --help'"
+	documented=$(man_section_tags ENVIRONMENT | sed -nE 's/^\.B +(VFBUF_[A-Z_]+)$/\1/p' | sort -u)
+	assert_equal "$(comm -23 <(echo "$expected") <(echo "$documented") | tr '\n' ' ')" ""
+}
+
 @test "completion: offers the options of 'vfbuf --help' before the command" {
 	expected=$(help_options)
 	[ -n "$expected" ]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # The exerciser on the real kernel (guest only): export, vending, map,
 # peek/poke through the device fd, and the series' paths, which a stock
-# kernel lacks (exit 69) and vfbuf_sim provides.
+# kernel lacks (exit 69) and vfbuf_sim provides. Every test runs on every
+# driver of the rig (vfio-pci, vfbuf_sim v1 and v4) and asserts what that
+# driver must do; series.bats has the series' own test cases.
 
 load guest
 
@@ -18,7 +20,7 @@ setup() {
 @test "export: one range; size and inode from fdinfo, default name" {
 	run vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K -b -r -n -o DEVICE,BAR,RANGES,SIZE,EXPORTER,NAME,ACCESS
 	assert_success
-	assert_output "$VFBUF_EDU 0 0x0+0x1000 4096 vfio_pci_core vfio:$VFBUF_EDU:bar0 rw"
+	assert_output "$VFBUF_EDU 0 0x0+0x1000 4096 $(exporter) vfio:$VFBUF_EDU:bar0 rw"
 }
 
 @test "export: two ranges, read-only, named" {
@@ -78,11 +80,30 @@ setup() {
 	assert_equal "$(tail -1 <<< "$stderr")" "hint: a range's offset + length overflows 64 bits"
 }
 
-@test "export --wc on a kernel without the series: exit 69" {
-	series && skip "vfbuf_sim has the series"
-	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
-	assert_failure 69
-	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: --wc (write-combining dma-buf mappings): the running kernel ($(uname -r)) lacks it: it comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series, which no released kernel has"
+absent_wc="vfbuf: export: --wc (write-combining dma-buf mappings): the running kernel ($(uname -r)) lacks it: it comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series, which no released kernel has"
+
+@test "export --wc: needs a series revision the driver declares (--uapi auto, VFBUF_UAPI); 69 without" {
+	run --separate-stderr vfbuf --uapi auto export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o SIZE,WC
+	if series; then
+		assert_success
+		assert_output "4K yes"
+		VFBUF_UAPI=auto run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o WC
+		assert_success
+		assert_output "yes"
+		# the default is none: the sim's revision is declared, not used
+		rev=$(cat /sys/module/vfbuf_sim/parameters/uapi)
+		run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
+		assert_failure 69
+		assert_equal "$(head -1 <<< "$stderr")" "$absent_wc"
+		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfbuf_sim speaks series revision $rev: add --uapi auto (or --uapi $rev), or set VFBUF_UAPI=auto"
+		# --uapi on the command line wins over VFBUF_UAPI
+		VFBUF_UAPI=auto run --separate-stderr vfbuf --uapi none export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
+		assert_failure 69
+	else
+		assert_failure 69
+		assert_equal "$(head -1 <<< "$stderr")" "$absent_wc"
+		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfio-pci declares no revision of the series; vfbuf_sim (kernel/vfbuf_sim) emulates it on stock kernels"
+	fi
 }
 
 @test "export of a device another process holds: EBUSY names the holder" {
@@ -101,7 +122,7 @@ setup() {
 	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:8K -n -o SIZE --exec -- \
 		bash -c 'vfbuf stat --pid $$ --fd $VFBUF_FD -b -r -n -o SIZE,EXPORTER,NAME; echo "env $VFBUF_SIZE $VFBUF_DEVICE $VFBUF_BAR"'
 	assert_success
-	assert_line --index 1 "8192 vfio_pci_core vfio:$VFBUF_EDU:bar0"
+	assert_line --index 1 "8192 $(exporter) vfio:$VFBUF_EDU:bar0"
 	assert_line --index 2 "env 8192 $VFBUF_EDU 0"
 }
 
@@ -160,17 +181,46 @@ SH
 	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: --serve $BATS_TEST_TMPDIR/file: exists and is not a socket"
 }
 
-@test "revoke --connect: on a kernel without the series the primary says so (69)" {
-	series && skip "vfbuf_sim has the series"
-	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --serve "$BATS_TEST_TMPDIR/s" --count 1 \
+@test "revoke --connect: the primary revokes and re-exports; without the series it says so (69)" {
+	# the primary speaks the series (--uapi auto): it does the revoking
+	vfbuf --uapi auto export -s "$VFBUF_EDU" --bar 0 --range 0:4K --serve "$BATS_TEST_TMPDIR/s" --count 1 \
 		> "$BATS_TEST_TMPDIR/log" 2>&1 &
 	local p=$!
 	for _ in $(seq 50); do [ -S "$BATS_TEST_TMPDIR/s" ] && break; sleep 0.1; done
 	run --separate-stderr vfbuf revoke --connect "$BATS_TEST_TMPDIR/s"
 	wait $p
-	assert_failure 69
-	assert_output ""
-	[[ "$stderr" == "vfbuf: revoke: the primary at $BATS_TEST_TMPDIR/s refused to revoke: revoking a dma-buf: the running kernel"*"lacks it"* ]]
+	if series; then
+		assert_success
+		assert_output --regexp "^revoked the dma-buf served at $BATS_TEST_TMPDIR/s \(size=4096 inode=[0-9]+ device=$VFBUF_EDU bar=0 ranges=0x0\+0x1000 name=vfio:$VFBUF_EDU:bar0 access=rw wc=0\)\$"
+		run cat "$BATS_TEST_TMPDIR/log"
+		assert_line --regexp "^revoked inode=[0-9]+ by client\$"
+		assert_line --regexp "^re-exported size=4096 inode=[0-9]+ device=$VFBUF_EDU "
+	else
+		assert_failure 69
+		assert_output ""
+		[[ "$stderr" == "vfbuf: revoke: the primary at $BATS_TEST_TMPDIR/s refused to revoke: revoking a dma-buf: the running kernel"*"lacks it"* ]]
+	fi
+}
+
+@test "export --serve -J: each event is a JSON document of its own" {
+	vfbuf -J export -s "$VFBUF_EDU" --bar 0 --range 0:4K --serve "$BATS_TEST_TMPDIR/s" --count 1 \
+		> "$BATS_TEST_TMPDIR/log" 2> "$BATS_TEST_TMPDIR/err" &
+	local p=$!
+	for _ in $(seq 50); do [ -S "$BATS_TEST_TMPDIR/s" ] && break; sleep 0.1; done
+	vfbuf map --connect "$BATS_TEST_TMPDIR/s" > /dev/null 2>&1 || true
+	wait $p
+	run cat "$BATS_TEST_TMPDIR/log"
+	assert_line --index 0 "{"
+	assert_line '   "serving": ['
+	assert_line "         \"pid\": $p,"
+	assert_line "         \"socket\": \"$BATS_TEST_TMPDIR/s\","
+	assert_line '         "size": 4096,'
+	assert_line '         "ranges": "0x0+0x1000",'
+	assert_line '         "wc": false'
+	assert_line '   "handout": ['
+	assert_line '         "n": 1,'
+	assert_line '         "uid": 0,'
+	refute_line --partial "handout 1"
 }
 
 # ---- the classic path: peek and poke through the device fd ----
@@ -246,51 +296,132 @@ SH
 @test "map: the classic BAR mapping, decoded from the kernel's maps line" {
 	run vfbuf map -s "$VFBUF_EDU" --bar 0 -r -n -o LENGTH,KIND,DEVICE,BAR,BAROFF,NAME -b
 	assert_success
-	assert_output "1048576 vfio-bar $VFBUF_EDU 0 0x0 anon_inode:[vfio-device]"
+	if series; then
+		# the series backs it with a dma-buf named vfioN:BDF/BAR
+		assert_output --regexp "^1048576 dmabuf-bar $VFBUF_EDU 0 0x0 vfio[0-9]+:$VFBUF_EDU/0\$"
+	else
+		assert_output "1048576 vfio-bar $VFBUF_EDU 0 0x0 anon_inode:[vfio-device]"
+	fi
 }
 
 @test "map --offset: the BAR offset comes from the maps offset column" {
 	run vfbuf map -s "$VFBUF_IVSHMEM" --bar 2 --offset 0x3000 --length 4K -r -n -o LENGTH,KIND,BAR,BAROFF -b
 	assert_success
-	assert_output "4096 vfio-bar 2 0x3000"
+	if series; then
+		assert_output "4096 dmabuf-bar 2 0x3000"
+	else
+		assert_output "4096 vfio-bar 2 0x3000"
+	fi
 }
 
-# ---- the series' paths ----
-
-@test "map of an exported dma-buf: exit 69 on a kernel without the series" {
-	series && skip "vfbuf_sim has the series"
-	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:4K -n -o SIZE --exec -- \
-		bash -c 'vfbuf map --fd $VFBUF_FD 2>&1; echo "rc=$?"'
+@test "peek -J: values; with --binary, what was written; with --dump, a usage error" {
+	vfbuf poke -s "$VFBUF_IVSHMEM" --bar 2 -w 4 0x5000 0x64636261
+	run vfbuf -J peek -s "$VFBUF_IVSHMEM" --bar 2 0x5000
 	assert_success
-	assert_line --partial ": the running kernel ($(uname -r)) cannot mmap VFIO dma-bufs (EINVAL): that comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series"
-	assert_line --regexp "^vfbuf: map: mmap of dma-buf fd [0-9]+: "
-	assert_line "rc=69"
+	assert_line '   "values": ['
+	assert_line '         "offset": "0x5000",'
+	assert_line '         "value": "0x64636261"'
+	run vfbuf -J peek -s "$VFBUF_IVSHMEM" --bar 2 -c 2 --binary "$BATS_TEST_TMPDIR/raw" 0x5000
+	assert_success
+	assert_line '   "binary": ['
+	assert_line "         \"file\": \"$BATS_TEST_TMPDIR/raw\","
+	assert_line '         "bytes": 8'
+	assert_equal "$(head -c 4 "$BATS_TEST_TMPDIR/raw")" "abcd"
+	run --separate-stderr vfbuf peek -J -s "$VFBUF_IVSHMEM" --bar 2 --dump 0x5000
+	assert_failure 2
+	assert_output --partial '"what": "-J with --dump: not supported (a hexdump is for reading; -J without --dump prints the values as JSON)"'
 }
 
-@test "peek of an exported dma-buf: exit 69 on a kernel without the series" {
-	series && skip "vfbuf_sim has the series"
+@test "peek --watch: reads each round until a signal (exit 0)" {
+	vfbuf peek -s "$VFBUF_EDU" --bar 0 --watch 0.05 0 > "$BATS_TEST_TMPDIR/w" 2>&1 &
+	local p=$!
+	for _ in $(seq 100); do [ "$(wc -l < "$BATS_TEST_TMPDIR/w")" -ge 2 ] && break; sleep 0.1; done
+	kill -TERM $p
+	run wait $p
+	assert_success
+	run sort -u "$BATS_TEST_TMPDIR/w"
+	assert_output "0x010000ed"
+}
+
+@test "peek --pid --bar: a BAR through the device fd another process holds" {
+	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold -r -n -o FD > "$BATS_TEST_TMPDIR/hold" 2>/dev/null &
+	local p=$!
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/hold" ] && break; sleep 0.1; done
+	run vfbuf peek --pid $p --bar 0 0
+	assert_success
+	assert_output "0x010000ed"
+	# a process without a VFIO device
+	run --separate-stderr vfbuf peek --pid $$ --bar 0 0
+	kill $p; wait $p || true
+	assert_failure 1
+	assert_equal "$stderr" "vfbuf: peek: process $$: holds no VFIO device fd
+hint: --pid names the process that holds the device open"
+}
+
+# ---- the series' paths: absent on vfio-pci (69), working on vfbuf_sim ----
+
+@test "map of an exported dma-buf: decoded from its name on the series; 69 without it" {
+	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:4K -n -o SIZE --exec -- \
+		bash -c 'vfbuf map --fd $VFBUF_FD -r -n -b -o LENGTH,KIND,DEVICE,BAR,NAME 2>&1; echo "rc=$?"'
+	assert_success
+	if series; then
+		assert_line "4096 dmabuf $VFBUF_EDU 0 vfio:$VFBUF_EDU:bar0"
+		assert_line "rc=0"
+	else
+		assert_line --partial ": the running kernel ($(uname -r)) cannot mmap VFIO dma-bufs (EINVAL): that comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series"
+		assert_line --regexp "^vfbuf: map: mmap of dma-buf fd [0-9]+: "
+		assert_line "hint: use the classic path (-s BDF --bar N), or vfbuf_sim (kernel/vfbuf_sim)"
+		assert_line "rc=69"
+	fi
+}
+
+@test "peek of an exported dma-buf: edu's ID register on the series; 69 without it" {
 	run vfbuf -q export -s "$VFBUF_EDU" --bar 0 --range 0:4K -n -o SIZE --exec -- \
 		bash -c 'vfbuf peek --fd $VFBUF_FD 0 2>/dev/null; echo "rc=$?"'
-	assert_line "rc=69"
+	if series; then
+		assert_line "0x010000ed"
+		assert_line "rc=0"
+	else
+		assert_line "rc=69"
+	fi
 }
 
-@test "revoke --pid --fd: the owner's buffer; 69 before anything is taken" {
-	series && skip "vfbuf_sim has the series"
+@test "revoke --pid --fd: the owner's buffer, with the revision the driver declares; 69 without" {
 	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold -r -n -o FD > "$BATS_TEST_TMPDIR/hold" 2>/dev/null &
 	local p=$!
 	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/hold" ] && break; sleep 0.1; done
 	fd=$(cat "$BATS_TEST_TMPDIR/hold")
 	run vfbuf stat --pid $p --fd "$fd" -r -n -o KIND,DEVICE,BAR
 	assert_output "dmabuf $VFBUF_EDU 0"
+	# without a revision: 69, and nothing taken
 	run --separate-stderr vfbuf revoke --pid $p --fd "$fd"
-	kill $p; wait $p || true
 	assert_failure 69
 	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: revoke: revoking a dma-buf: the running kernel ($(uname -r)) lacks it: it comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series, which no released kernel has"
-	assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfio-pci declares no revision of the series; vfbuf_sim (kernel/vfbuf_sim) emulates it on stock kernels"
+	if series; then
+		rev=$(cat /sys/module/vfbuf_sim/parameters/uapi)
+		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfbuf_sim speaks series revision $rev: add --uapi auto (or --uapi $rev), or set VFBUF_UAPI=auto"
+		run --separate-stderr vfbuf --uapi auto revoke --pid $p --fd "$fd"
+		assert_success
+		assert_output "revoked fd $fd of process $p (device $VFBUF_EDU, series $rev)"
+	else
+		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfio-pci declares no revision of the series; vfbuf_sim (kernel/vfbuf_sim) emulates it on stock kernels"
+		run --separate-stderr vfbuf --uapi auto revoke --pid $p --fd "$fd"
+		assert_failure 69
+	fi
+	kill $p; wait $p || true
 }
 
-@test "--uapi v4 on a stock kernel: vfbuf never sends feature 13 (ZPCI_ERROR on 7.3)" {
-	series && skip "vfbuf_sim has the series"
-	run --separate-stderr vfbuf --uapi v4 export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
-	assert_failure 69
+@test "--uapi v1/v4: a revision is sent only to a driver that declares it (feature 13 is ZPCI_ERROR on 7.3)" {
+	declared=none
+	series && declared=$(cat /sys/module/vfbuf_sim/parameters/uapi)
+	for rev in v1 v4; do
+		run --separate-stderr vfbuf --uapi $rev export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o WC
+		if [ "$rev" = "$declared" ]; then
+			assert_success
+			assert_output "yes"
+		else
+			assert_failure 69
+			assert_equal "$(head -1 <<< "$stderr")" "$absent_wc"
+		fi
+	done
 }
