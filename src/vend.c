@@ -278,11 +278,12 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 			memset(&cred, 0, sizeof(cred));
 			getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl);
 			snprintf(msg, sizeof(msg), "%s%s", VF_VEND_MAGIC, desc);
-			served++;
+			/* only a fd delivered counts as a handout (for --count too) */
 			if (e->fd < 0 || send_fd(c, msg, e->fd) < 0) {
 				vf_warn("client pid %d left before the handout", (int)cred.pid);
 				close(c);
 			} else {
+				served++;
 				event_handout(served, &cred, e->ino);
 				if (nclients < MAX_CLIENTS)
 					clients[nclients++] = c;
