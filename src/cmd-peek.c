@@ -58,11 +58,20 @@ static void dump_line(uint64_t off, const uint8_t *b, size_t n)
 static void to_bytes(const uint64_t *vals, size_t n, unsigned int width, uint8_t *out)
 {
 	size_t i;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* the low bytes of each value are already in that order */
+	if (width == 8)
+		memcpy(out, vals, n * 8);
+	else
+		for (i = 0; i < n; i++)
+			memcpy(out + i * width, &vals[i], width);
+#else
 	unsigned int k;
 
 	for (i = 0; i < n; i++)
 		for (k = 0; k < width; k++)
 			out[i * width + k] = (uint8_t)(vals[i] >> (8 * k));
+#endif
 }
 
 static int run_peek(struct vf_mapping *m)
