@@ -17,8 +17,14 @@ $(BENCH_HELPERS): build/bench/%: bench/%.c tests/helpers/helpers.c tests/helpers
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_HELPER_CFLAGS) -Itests/helpers $(BENCH_HELPER_LDFLAGS) -o $@ $< tests/helpers/helpers.c
 
+# the same, dynamically linked like vfbuf (the guest has vfbuf's libc and
+# loader): how much of vfbuf's start under TCG is the dynamic loader's
+build/bench/memcpy-bar-dyn: bench/memcpy-bar.c tests/helpers/helpers.c tests/helpers/helpers.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_HELPER_CFLAGS) -Itests/helpers -o $@ $< tests/helpers/helpers.c
+
 .PHONY: bench bench-smoke bench-helpers
-bench-helpers: $(BENCH_HELPERS)
+bench-helpers: $(BENCH_HELPERS) build/bench/memcpy-bar-dyn
 
 bench: vfbuf bench-helpers
 	@scripts/deps test vm
