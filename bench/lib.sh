@@ -18,7 +18,8 @@ export LC_ALL=C
 BENCH_SMOKE=${BENCH_SMOKE:-0}
 BENCH_RUNS=${BENCH_RUNS:-7}
 [ "$BENCH_SMOKE" = 1 ] && BENCH_RUNS=1
-VFBUF=${VFBUF:-vfbuf}
+# vfbuf on PATH (the VM rig), else the tree's build
+VFBUF=${VFBUF:-$(command -v vfbuf || echo "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/vfbuf")}
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vfbuf-bench.XXXXXX")
 trap 'rm -rf "$BENCH_TMP"' EXIT
 
