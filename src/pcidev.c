@@ -21,7 +21,7 @@
 #include "output.h"
 #include "procfs.h"
 
-static void PCI_NONRET PCI_PRINTF(1, 2) lib_error(char *msg, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) lib_error(char *msg, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -34,7 +34,7 @@ static void PCI_NONRET PCI_PRINTF(1, 2) lib_error(char *msg, ...)
 	exit(VF_EXIT_FAIL);
 }
 
-static void PCI_PRINTF(1, 2) lib_warning(char *msg, ...)
+static void __attribute__((format(printf, 1, 2))) lib_warning(char *msg, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -177,6 +177,20 @@ static void cdev_of(struct vf_pcidev *d)
 	closedir(dir);
 }
 
+/* The IOMMU group libpci read (the iommu_group link's name), -1 if none
+ * or not a number. */
+static int group_number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno || *end || v > INT_MAX ? -1 : (int)v;
+}
+
 /* names: look up the vendor and device names (libpci then parses all of
  * pci.ids: most of the run time of a command that only opens a device). */
 static void fill(struct pci_access *pa, struct pci_dev *pd, struct vf_pcidev *d, bool names)
@@ -202,7 +216,7 @@ static void fill(struct pci_access *pa, struct pci_dev *pd, struct vf_pcidev *d,
 	snprintf(d->driver, sizeof(d->driver), "%s", s ? s : "");
 	d->vfio = driver_is_vfio(d->driver);
 	s = pci_get_string_property(pd, PCI_FILL_IOMMU_GROUP);
-	d->group = s && *s ? atoi(s) : -1;
+	d->group = group_number(s);
 	for (i = 0; i < VF_NBARS; i++) {
 		struct vf_bar *b = &d->bars[i];
 		pciaddr_t fl = pd->flags[i];
@@ -242,10 +256,13 @@ static int scan(const struct vf_select *sel, bool names, struct vf_pcidev **out)
 	size_t n = 0, cap = 0;
 	char p[PATH_MAX], buf[128];
 
-	if (vf_path(p, sizeof(p), "/sys/bus/pci/devices") == 0 && access(p, R_OK) != 0)
-		return -vf_error_errno(VF_EXIT_FAIL, errno,
-				       *vf.sysroot ? "check --sysroot" : "is sysfs mounted on /sys?",
-				       "reading %s", p);
+	/* errors: -VF_EXIT_FAIL spelled out, so that the analyser sees n < 0 */
+	if (vf_path(p, sizeof(p), "/sys/bus/pci/devices") == 0 && access(p, R_OK) != 0) {
+		vf_error_errno(VF_EXIT_FAIL, errno,
+			       *vf.sysroot ? "check --sysroot" : "is sysfs mounted on /sys?",
+			       "reading %s", p);
+		return -VF_EXIT_FAIL;
+	}
 	pa = lib_open();
 	pci_filter_init(pa, &f);
 	if (sel && sel->slot) {
@@ -268,7 +285,8 @@ static int scan(const struct vf_select *sel, bool names, struct vf_pcidev **out)
 			if (!nv) {
 				free(v);
 				pci_cleanup(pa);
-				return -vf_error_errno(VF_EXIT_FAIL, ENOMEM, NULL, "scanning PCI devices");
+				vf_error_errno(VF_EXIT_FAIL, ENOMEM, NULL, "scanning PCI devices");
+				return -VF_EXIT_FAIL;
 			}
 			v = nv;
 		}
@@ -288,7 +306,7 @@ int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out)
 
 int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev)
 {
-	struct vf_pcidev *v;
+	struct vf_pcidev *v = NULL;
 	char what[160];
 	int n, i;
 	size_t used = 0;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bats
+# Regressions for what the fuzzers and analysers found (tests/fuzz/README.md),
+# where the command line shows it.  The inputs themselves are replayed by
+# `make fuzz-smoke`.
+
+load helpers
+
+# a writable copy of the fixture tree
+copy_root() {
+	ROOT=$BATS_TEST_TMPDIR/root
+	cp -a "$FIX" "$ROOT"
+}
+
+@test "an IOMMU group whose name is not a number is no group, not group 0" {
+	# clang-tidy cert-err34-c: atoi() read 'x3' as group 0
+	copy_root
+	mkdir -p "$ROOT/sys/kernel/iommu_groups/x3"
+	ln -sfn ../../../kernel/iommu_groups/x3 "$ROOT/sys/devices/pci0000:00/0000:00:03.0/iommu_group"
+	run --separate-stderr "$VFBUF" --sysroot "$ROOT" list -s 00:03.0 -r -n -o BDF,GROUP,NODE
+	assert_success
+	assert_output "0000:00:03.0  "
+	run --separate-stderr "$VFBUF" --sysroot "$ROOT" -J list -s 00:03.0 -o BDF,GROUP
+	assert_success
+	jq_ok '.devices[0].group == null'
+}
