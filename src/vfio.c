@@ -142,7 +142,7 @@ static int open_group_path(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	if (!(st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)) {
 		if ((r = xioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container)) < 0)
 			return vf_error_errno(-1, -r, NULL, "VFIO_GROUP_SET_CONTAINER on %s", node);
-		if ((r = xioctl(v->container, VFIO_SET_IOMMU, (void *)(long)VFIO_TYPE1v2_IOMMU)) < 0 &&
+		if (xioctl(v->container, VFIO_SET_IOMMU, (void *)(long)VFIO_TYPE1v2_IOMMU) < 0 &&
 		    (r = xioctl(v->container, VFIO_SET_IOMMU, (void *)(long)VFIO_TYPE1_IOMMU)) < 0)
 			return vf_error_errno(-1, -r, NULL, "VFIO_SET_IOMMU");
 	}
@@ -197,6 +197,7 @@ void vf_vfio_close(struct vf_vfio_dev *v)
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
+			/* cppcheck-suppress shadowVariable ; it reads this call as a declaration of fds */
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
