@@ -238,6 +238,7 @@ static int run(int argc, char **argv)
 		return VF_EXIT_USAGE;
 	if (opt.npids) {
 		for (i = 0; i < opt.npids; i++) {
+			/* NOLINTNEXTLINE(cert-err34-c): parse() checked the digits and range */
 			pid_t pid = (pid_t)atoi(opt.pids[i]);
 			int e = decode_pid(t, pid);
 
@@ -274,7 +275,7 @@ static int run(int argc, char **argv)
 		struct source src = { "stdin", VF_DECODE_CTX(0) };
 		FILE *f = stdin;
 
-		if (opt.file && strcmp(opt.file, "-")) {
+		if (opt.file && strcmp(opt.file, "-") != 0) {
 			if (!(f = fopen(opt.file, "re"))) {
 				vf_table_free(t);
 				return vf_error_errno(-1, errno, NULL, "opening %s", opt.file);

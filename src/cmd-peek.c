@@ -77,7 +77,7 @@ static void to_bytes(const uint64_t *vals, size_t n, unsigned int width, uint8_t
 static int run_peek(struct vf_mapping *m)
 {
 	uint64_t *vals = malloc(CHUNK * sizeof(uint64_t));
-	uint8_t *bytes = malloc(CHUNK * 8);
+	uint8_t *bytes = malloc((size_t)CHUNK * 8);
 	struct vf_table *t = NULL;
 	uint64_t done = 0;
 	int r = 0, bfd = -1;

@@ -198,7 +198,7 @@ static void scan_maps(struct proc_ctx *pc, uint64_t only_ino, bool only)
 		struct entry *e;
 
 		if (vf_parse_maps_line(line, (size_t)len, &m) || m.path_len < 8 ||
-		    memcmp(m.path, "/dmabuf:", 8))
+		    memcmp(m.path, "/dmabuf:", 8) != 0)
 			continue;
 		if (only && m.inode != only_ino)
 			continue;

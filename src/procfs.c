@@ -94,7 +94,7 @@ int vf_proc_next(struct vf_proc_iter *it, pid_t *pid)
 
 	while ((de = readdir(it->dir))) {
 		if (all_digits(de->d_name) && strlen(de->d_name) < 10) {
-			*pid = (pid_t)atoi(de->d_name);
+			*pid = (pid_t)atoi(de->d_name); /* NOLINT(cert-err34-c): 1-9 digits */
 			return 1;
 		}
 	}
@@ -133,7 +133,7 @@ int vf_proc_fds(pid_t pid, vf_fd_cb cb, void *arg)
 
 		if (!all_digits(de->d_name) || strlen(de->d_name) > 9)
 			continue;
-		fd = atoi(de->d_name);
+		fd = atoi(de->d_name); /* NOLINT(cert-err34-c): 1-9 digits */
 		if ((r = (int)vf_proc_fd_target(pid, fd, target, sizeof(target))) < 0) {
 			/* listing the fds and reading them need different rights
 			 * (CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE): not a closed fd */
