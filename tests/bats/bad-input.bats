@@ -96,8 +96,16 @@ hint: dma-bufs cover memory BARs only"
 	assert_failure 2
 	assert_equal "$stderr" "vfbuf: export: 0000:00:04.0 BAR 0 (256 bytes): smaller than a page
 hint: the kernel exports whole pages only"
-	run first vf export -s 00:03.0 --bar 6
-	assert_output "rc=2 vfbuf: export: --bar 6: BARs are numbered 0 to 5"
+	local c
+	for c in "export" "map" "peek 0" "poke 0 1"; do
+		# shellcheck disable=SC2086 # c is the command and its operands
+		set -- $c
+		run first vf "$@" -s 00:03.0 --bar 6
+		assert_output "rc=2 vfbuf: $1: --bar 6: BARs are numbered 0 to 5"
+		[ "$1" = export ] && continue
+		run first vf "$@" --bar 0
+		assert_output "rc=2 vfbuf: $1: --bar needs a device (-s BDF or -d VENDOR:DEVICE, or --pid PID)"
+	done
 }
 
 @test "export: ranges unaligned, empty, past the end, overflowing 64 bits: exit 2 before opening anything" {
@@ -190,6 +198,8 @@ $OPEN_FAILS"
 	for opt in nan inf -1 1e7 x; do
 		run first vf export -s 00:03.0 --bar 0 --exec --revoke-after "$opt" -- true
 		assert_output "rc=2 vfbuf: export: --revoke-after '$opt': not a number of seconds"
+		run first vf peek -s 00:03.0 --bar 0 --watch "$opt" 0
+		assert_output "rc=2 vfbuf: peek: --watch '$opt': not a number of seconds above 0"
 	done
 }
 

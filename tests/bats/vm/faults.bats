@@ -159,10 +159,10 @@ hint: is 'vfbuf export --serve' running there?"
 	local h=$! c
 	PIDS+=("$h")
 	until_line "$BATS_TEST_TMPDIR/holder" '^ready'
-	for c in "map --bar 2" "peek --bar 2 0xb4000" "poke --bar 2 0xb4000 0x41414141" "export --bar 2"; do
+	for c in "map --bar 2" "peek --bar 2 0xb4000" "poke --bar 2 0xb4000 0x41414141" "export --bar 2" "revoke --fd 0"; do
 		# shellcheck disable=SC2086 # c is the command and its options
 		set -- $c
-		run --separate-stderr vfbuf "$@" -s "$VFBUF_IVSHMEM"
+		run --separate-stderr vfbuf --uapi auto "$@" -s "$VFBUF_IVSHMEM"
 		assert_failure 1
 		assert_equal "$stderr" "vfbuf: $1: opening /dev/vfio/$VFBUF_IVSHMEM_GROUP (IOMMU group of $VFBUF_IVSHMEM): Device or resource busy (EBUSY)
 hint: pid $h (vfbuf-holder) holds it"
@@ -258,9 +258,18 @@ SH
 	assert_failure 77
 	assert_equal "$stderr" "vfbuf: poke: opening $g: Permission denied (EACCES)
 hint: needs read and write access to $g: run as root, or give your user the node (chown/udev rule)"
-	run --separate-stderr $as vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range 0xb7000:4K
+	local c
+	for c in "export --bar 2 --range 0xb7000:4K" "map --bar 2" "peek --bar 2 0xb7000" "revoke --fd 0"; do
+		# shellcheck disable=SC2086 # c is the command and its options
+		set -- $c
+		run --separate-stderr $as vfbuf --uapi auto "$@" -s "$VFBUF_IVSHMEM"
+		assert_failure 77
+		assert_equal "$(head -1 <<< "$stderr")" "vfbuf: $1: opening $g: Permission denied (EACCES)"
+	done
+	run --separate-stderr $as vfbuf list --probe -s "$VFBUF_IVSHMEM" -r -n -o BDF
 	assert_failure 77
-	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: export: opening $g: Permission denied (EACCES)"
+	assert_output "$VFBUF_IVSHMEM"
+	assert_equal "$stderr" "vfbuf: list: warning: $VFBUF_IVSHMEM: cannot probe: opening $g: Permission denied (EACCES)"
 	# a root primary's fd: taking it needs CAP_SYS_PTRACE; reading its fds too
 	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range 0xb7000:4K --hold -r -n -o FD > "$BATS_TEST_TMPDIR/hold" 2> /dev/null &
 	P=$!
