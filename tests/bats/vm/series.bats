@@ -190,13 +190,13 @@ no_core() {
 }
 
 @test "series: revoke then fault: export --exec --revoke-after, the command's next access (exit 3)" {
-	run --separate-stderr vf export -s "$VFBUF_EDU" --bar 0 --range 0:4K -r -n -o SIZE --revoke-after 0.5 \
+	run --separate-stderr vf export -s "$VFBUF_EDU" --bar 0 --range 0:4K -r -n -o SIZE --revoke-after 2 \
 		--exec -- bash -c 'exec vfbuf peek --fd $VFBUF_FD --watch 0.05 0'
 	if series; then
 		assert_failure 3
 		assert_line --index 0 "4K"
 		assert_line --index 1 "0x010000ed"
-		[[ "$stderr" =~ vfbuf:\ export:\ revoked\ fd\ [0-9]+\ \(inode\ [0-9]+\)\ after\ 0.5\ s ]]
+		[[ "$stderr" =~ vfbuf:\ export:\ revoked\ fd\ [0-9]+\ \(inode\ [0-9]+\)\ after\ 2\ s ]]
 		[[ "$stderr" =~ "vfbuf: peek: access revoked: peek 0x0 of dma-buf fd "[0-9]+": $revoked_why" ]]
 	else
 		assert_failure 69
