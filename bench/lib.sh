@@ -30,11 +30,17 @@ b_say() { echo "bench: $*" >&2; }
 # Microseconds since the epoch (EPOCHREALTIME without the point).
 b_us() { local t=$EPOCHREALTIME; echo "${t/[.,]/}"; }
 
-declare -A B_MED=()
+declare -A B_MED=() B_TIMES=()
+
+# b_median: the median of the numbers on stdin (one per line)
+b_median() {
+	sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
 
 # b_measure FUNC...: run the functions round-robin, one warm-up round plus
-# BENCH_RUNS rounds; B_MED[FUNC] = median wall time in microseconds.  A
-# function that fails stops the benchmark.
+# BENCH_RUNS rounds; B_MED[FUNC] = median wall time in microseconds,
+# B_TIMES[FUNC] = the times in round order.  A function that fails stops
+# the benchmark.
 b_measure() {
 	local -A times=()
 	local f r t0 t1
@@ -48,10 +54,24 @@ b_measure() {
 		done
 	done
 	for f in "$@"; do
+		B_TIMES[$f]=${times[$f]}
 		# shellcheck disable=SC2034,SC2086 # B_MED is for the sourcing script
-		B_MED[$f]=$(printf '%s\n' ${times[$f]} | sort -n |
-			awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+		B_MED[$f]=$(printf '%s\n' ${times[$f]} | b_median)
 	done
+}
+
+# b_median_diff F G: the median over rounds of F's time minus G's time in
+# the same round (robust where the difference of two medians is not)
+b_median_diff() {
+	# shellcheck disable=SC2086
+	paste -d' ' <(printf '%s\n' ${B_TIMES[$1]}) <(printf '%s\n' ${B_TIMES[$2]}) |
+		awk '{ print $1 - $2 }' | b_median
+}
+
+# b_spread F: "min-max" of F's times, for the notes
+b_spread() {
+	# shellcheck disable=SC2086
+	printf '%s\n' ${B_TIMES[$1]} | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f ms", lo / 1000, hi / 1000 }'
 }
 
 # b_fmt_us US: "123 ms", "4.56 ms", "789 us"
