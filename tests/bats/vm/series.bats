@@ -271,6 +271,27 @@ no_core() {
 	fi
 }
 
+@test "series: device closed (its last fd, no classic mapping): its buffers are revoked, mmap ENODEV (exit 3)" {
+	hold A -s "$VFBUF_EDU" --bar 0 --range 0:4K
+	# K keeps a copy of the dma-buf fd, and a mapping
+	bg K vfbuf map --pid "$A_PID" --fd "$A_FD" --hold -r -n -o KIND
+	if series; then
+		wait_lines K 1
+		kfd=$(for f in /proc/"$K_PID"/fd/*; do
+			case $(readlink "$f") in /dmabuf:*) echo "${f##*/}" ;; esac
+		done)
+		[ -n "$kfd" ]
+		kill "$A_PID"
+		wait "$A_PID" || true
+		run --separate-stderr vfbuf peek --pid "$K_PID" --fd "$kfd" 0
+		assert_failure 3
+		assert_equal "$stderr" "vfbuf: peek: mmap of dma-buf fd $kfd of process $K_PID: the dma-buf was revoked, or its device closed (ENODEV)"
+	else
+		status K
+		assert_equal "$rc" 69
+	fi
+}
+
 @test "series: WC attribute visible: export's WC column, debugfs attr wc, map's WC and MEMTYPE (uncached-minus on x86)" {
 	run --separate-stderr vf export -s "$VFBUF_IVSHMEM" --bar 2 --range 0x30000:4K --wc -r -n -o WC --exec -- bash -c '
 		grep -h "ranges 0x30000+0x1000" /sys/kernel/debug/vfbuf_sim/*/buffers

@@ -342,6 +342,17 @@ SH
 	assert_equal "$rc" 0
 	run sort -u "$BATS_TEST_TMPDIR/w"
 	assert_output "0x010000ed"
+	# with -J, a values document per round
+	vfbuf -J peek -s "$VFBUF_EDU" --bar 0 --watch 0.05 0 > "$BATS_TEST_TMPDIR/j" 2>&1 &
+	p=$!
+	for _ in $(seq 100); do [ "$(grep -c '"values"' "$BATS_TEST_TMPDIR/j")" -ge 2 ] && break; sleep 0.1; done
+	kill -TERM $p
+	rc=0
+	wait $p || rc=$?
+	assert_equal "$rc" 0
+	run grep -c '"value": "0x010000ed"' "$BATS_TEST_TMPDIR/j"
+	[ "$output" -ge 2 ]
+	assert_equal "$(head -2 "$BATS_TEST_TMPDIR/j")" $'{\n   "values": ['
 }
 
 @test "peek --pid --bar: a BAR through the device fd another process holds" {
