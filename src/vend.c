@@ -205,6 +205,9 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* the primary owns the device: losing whoever reads its log (a pipe
+	 * closed) must not kill it, and with it every buffer it vends */
+	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	vf_export_describe(d, o->req, e, desc, sizeof(desc));
 	event_export("serving", d, e, o, desc);

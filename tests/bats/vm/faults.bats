@@ -201,6 +201,24 @@ hint: pid $h (vfbuf-holder) holds it"
 	fi
 }
 
+@test "the primary's log reader goes away: the primary serves on (no death by SIGPIPE)" {
+	mkfifo "$BATS_TEST_TMPDIR/log"
+	head -1 < "$BATS_TEST_TMPDIR/log" > "$BATS_TEST_TMPDIR/first" &
+	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range 0xb5000:4K --serve "$S" > "$BATS_TEST_TMPDIR/log" &
+	P=$!
+	PIDS+=("$P")
+	until_line "$BATS_TEST_TMPDIR/first" '^serving '
+	# each handout writes a log line into the closed pipe
+	run vfbuf-fault recv "$S" true
+	assert_success
+	run vfbuf-fault recv "$S" true
+	assert_success
+	kill -0 "$P"
+	kill "$P"
+	run wait "$P"
+	assert_success
+}
+
 @test "no fd leaks: every command, given 0-2 and a dma-buf by export --exec, exits with exactly those fds" {
 	# vfbuf-fault fdcheck reads the command's /proc/PID/fd when it starts
 	# and again at its exit stop (ptrace), before the kernel closes them.
