@@ -292,7 +292,7 @@ static int run(int argc, char **argv)
 	vf_parse_args(&argp, argc, argv, 0, NULL);
 	/* a bad request fails before the device is opened (or taken) */
 	if (opt.pid) {
-		int fd;
+		int fd = -1;
 
 		if ((r = vf_device_held(opt.pid, &vf_sel, PID_HINT, &d, &fd)))
 			return r;
@@ -300,7 +300,7 @@ static int run(int argc, char **argv)
 	} else if ((r = vf_pci_find_one(&vf_sel, &pci))) {
 		return r;
 	}
-	if ((r = vf_export_check(&pci, &opt.req)))
+	if ((r = vf_export_check(&pci, &opt.req)) || (opt.serve && (r = vf_vend_check_path(opt.serve))))
 		return r;
 	if (opt.req.check)
 		warn_overlaps(&opt.req);

@@ -73,18 +73,23 @@ static int find_line(uintptr_t addr, char *out, size_t sz, struct vf_maps_line *
 /* The physical address of BAR bar of device b, from sysfs "resource". */
 static int bar_start(const struct vf_bdf *b, unsigned int bar, uint64_t *start)
 {
-	char p[PATH_MAX], buf[1024], bdf[VF_BDF_LEN], *line = buf;
-	unsigned long long s, e, f;
+	char p[PATH_MAX], buf[1024], bdf[VF_BDF_LEN], *line = buf, *end;
+	unsigned long long s;
 	unsigned int i;
 
 	vf_format_bdf(b, bdf);
 	if (vf_path(p, sizeof(p), "/sys/bus/pci/devices/%s/resource", bdf) ||
 	    vf_read_file(p, buf, sizeof(buf)) <= 0)
 		return -1;
+	/* line N: "0xSTART 0xEND 0xFLAGS" */
 	for (i = 0; i < bar && line; i++)
 		if ((line = strchr(line, '\n')))
 			line++;
-	if (!line || sscanf(line, "%llx %llx %llx", &s, &e, &f) != 3 || !s)
+	if (!line)
+		return -1;
+	errno = 0;
+	s = strtoull(line, &end, 16);
+	if (errno || end == line || *end != ' ' || !s)
 		return -1;
 	*start = s;
 	return 0;
@@ -99,7 +104,6 @@ static const char *pat_memtype(uint64_t pa, char *out, size_t sz)
 	unsigned long long s, e;
 	const char *r = NULL;
 	size_t cap = 0;
-	int n;
 	FILE *f;
 
 	if (vf_path(p, sizeof(p), "/sys/kernel/debug/x86/pat_memtype_list") || !(f = fopen(p, "re"))) {
@@ -107,9 +111,23 @@ static const char *pat_memtype(uint64_t pa, char *out, size_t sz)
 		return NULL;
 	}
 	while (getline(&line, &cap, f) > 0) {
-		n = 0;
-		if (sscanf(line, "PAT: [mem %llx-%llx] %n", &s, &e, &n) == 2 && n && pa >= s && pa < e) {
-			snprintf(out, sz, "%.*s", (int)strcspn(line + n, " \n"), line + n);
+		/* "PAT: [mem 0xSTART-0xEND] TYPE" */
+		char *q = line, *end;
+
+		if (strncmp(q, "PAT: [mem ", 10) != 0)
+			continue;
+		q += 10;
+		errno = 0;
+		s = strtoull(q, &end, 16);
+		if (errno || end == q || *end != '-')
+			continue;
+		q = end + 1;
+		e = strtoull(q, &end, 16);
+		if (errno || end == q || strncmp(end, "] ", 2) != 0)
+			continue;
+		if (pa >= s && pa < e) {
+			q = end + 2;
+			snprintf(out, sz, "%.*s", (int)strcspn(q, " \n"), q);
 			r = out;
 			break;
 		}

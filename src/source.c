@@ -151,6 +151,7 @@ int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint
 	char bdf[VF_BDF_LEN];
 	int r, n, i, found = 0;
 
+	*fd = -1;
 	memset(d, 0, sizeof(*d));
 	d->vfio.device = d->vfio.group = d->vfio.container = d->vfio.iommufd = -1;
 	if (want && (r = vf_pci_find_one(sel, &d->pci)))
@@ -189,7 +190,7 @@ int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint
 int vf_device_take(pid_t pid, const struct vf_select *sel, const char *none_hint,
 		   struct vf_device *d)
 {
-	int fd, pidfd, r;
+	int fd = -1, pidfd, r;
 
 	if ((r = vf_device_held(pid, sel, none_hint, d, &fd)))
 		return r;
