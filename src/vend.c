@@ -28,8 +28,7 @@ static int sock_addr(const char *path, struct sockaddr_un *a)
 	return 0;
 }
 
-/* Bind path, taking over a stale socket but never a live one or a file. */
-static int listen_on(const char *path, int *out)
+int vf_vend_check_path(const char *path)
 {
 	struct sockaddr_un a;
 	struct stat st;
@@ -37,20 +36,33 @@ static int listen_on(const char *path, int *out)
 
 	if ((r = sock_addr(path, &a)))
 		return vf_error_errno(VF_EXIT_USAGE, -r, NULL, "--serve %s", path);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return vf_error(VF_EXIT_FAIL, "choose another path, or remove it",
-					"exists and is not a socket", "--serve %s", path);
-		s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-		if (s >= 0 && connect(s, (struct sockaddr *)&a, sizeof(a)) == 0) {
-			close(s);
-			return vf_error(VF_EXIT_FAIL, "another primary serves there", "in use",
-					"--serve %s", path);
-		}
-		if (s >= 0)
-			close(s);
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return vf_error(VF_EXIT_FAIL, "choose another path, or remove it",
+				"exists and is not a socket", "--serve %s", path);
+	/* a live primary answers (and sees this probe as a client) */
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	r = s >= 0 && connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+	if (s >= 0)
+		close(s);
+	if (r)
+		return vf_error(VF_EXIT_FAIL, "another primary serves there", "in use", "--serve %s", path);
+	return 0;
+}
+
+/* Bind path, taking over a stale socket but never a live one or a file. */
+static int listen_on(const char *path, int *out)
+{
+	struct sockaddr_un a;
+	struct stat st;
+	int s, r;
+
+	if ((r = vf_vend_check_path(path)))
+		return r;
+	sock_addr(path, &a);
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path); /* stale: nobody listens */
-	}
 	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return vf_error_errno(-1, errno, NULL, "socket");

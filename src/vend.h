@@ -25,6 +25,11 @@ struct vf_vend_opts {
 	struct vf_export_req *req;
 };
 
+/* --serve's path: refuse one that is not a socket (exit 1), too long (2),
+ * or that a live primary serves (1), before anything is opened.  A stale
+ * socket passes (vf_vend_serve replaces it).  Returns an exit code. */
+int vf_vend_check_path(const char *path);
+
 /* The primary: vend e to every client until a signal or count clients.
  * Returns an exit code. */
 int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend_opts *o);

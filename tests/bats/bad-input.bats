@@ -253,10 +253,21 @@ $OPEN_FAILS"
 
 # A socket nobody listens on: faults.bats "a primary killed while a
 # subordinate holds the fd" (the dead primary's socket).
-@test "--connect: not a socket, missing, too long: each said, exit 1 (2 for the length)" {
+@test "--serve and --connect: not a socket, missing, too long: each said, exit 1 (2 for the length)" {
 	local c long
 	: > "$BATS_TEST_TMPDIR/file"
 	long=/tmp/$(printf 'x%.0s' $(seq 120))
+	# --serve's path is checked before the device is opened
+	run --separate-stderr vf export -s 00:03.0 --bar 0 --serve "$BATS_TEST_TMPDIR/file"
+	assert_failure 1
+	assert_equal "$stderr" "vfbuf: export: --serve $BATS_TEST_TMPDIR/file: exists and is not a socket
+hint: choose another path, or remove it"
+	run first vf export -s 00:03.0 --bar 0 --serve "$BATS_TEST_TMPDIR"
+	assert_output "rc=1 vfbuf: export: --serve $BATS_TEST_TMPDIR: exists and is not a socket"
+	run first vf export -s 00:03.0 --bar 0 --serve "$long"
+	assert_output "rc=2 vfbuf: export: --serve $long: File name too long (ENAMETOOLONG)"
+	run first vf export -s 00:03.0 --bar 0 --serve "$BATS_TEST_TMPDIR/none"
+	assert_output "rc=1 $OPEN_FAILS"
 	for c in "map" "peek 0" "poke 0 1" "revoke"; do
 		# shellcheck disable=SC2086 # c is the command and its operands
 		set -- $c
