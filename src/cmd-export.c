@@ -154,7 +154,9 @@ static const struct argp_option options[] = {
 	  "A range of the BAR (repeatable; hex, decimal, K/M/G; default the whole BAR)", 0 },
 	{ "rdonly", OPT_RDONLY, NULL, 0, "Export read-only (O_RDONLY)", 0 },
 	{ "name", 'N', "NAME", 0, "Name the dma-buf (default vfio:BDF:barN; '' for none)", 0 },
-	{ "wc", 'w', NULL, 0, "Write-combining CPU mappings (the series' attribute)", 0 },
+	{ "wc", 'w', NULL, 0,
+	  "Ask for write-combining CPU mappings (the series' attribute; on x86 the BAR stays "
+	  "uncached-minus: see vfbuf(1))", 0 },
 	{ "no-check", 'C', NULL, 0, "Send ranges to the kernel without checking them first", 0 },
 	{ "hold", 'H', NULL, 0, "Keep the dma-buf until SIGINT, SIGTERM or SIGHUP", 1 },
 	{ "exec", 'x', NULL, 0, "Run the command after -- with the fd inherited (VFBUF_FD)", 1 },
