@@ -63,11 +63,13 @@ static void read_loop(volatile uint8_t *p, unsigned int width, size_t count, uin
 {
 	size_t i;
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): T is a type */
 #define READ_LOOP(T)                                                   \
 	for (i = 0; i < count; i++) {                                  \
 		*done = i;                                             \
 		vals[i] = *(volatile T *)(p + i * sizeof(T));          \
 	}
+/* NOLINTEND(bugprone-macro-parentheses) */
 	switch (width) {
 	case 1: READ_LOOP(uint8_t); break;
 	case 2: READ_LOOP(uint16_t); break;
