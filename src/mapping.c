@@ -19,6 +19,18 @@ static bool cdev_device(const char *vfio, struct vf_bdf *b)
 	       vf_readlink(p, link, sizeof(link)) > 0 && !vf_bdf_from_syspath(link, b);
 }
 
+/* The kernel names VFIO device cdevs vfio%d: anything else after
+ * "/dev/vfio/devices/vfio" is some other file (and no sysfs name). */
+static bool all_digits(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
 bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 		       struct vf_decoded *out)
 {
@@ -65,7 +77,8 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 			out->has_bdf = true;
 		}
 	} else if (m->path_len > sizeof(cdev) - 1 && m->path_len < sizeof(cdev) - 1 + 12 &&
-		   !memcmp(m->path, cdev, sizeof(cdev) - 1)) {
+		   !memcmp(m->path, cdev, sizeof(cdev) - 1) &&
+		   all_digits(m->path + sizeof(cdev) - 1, m->path_len - (sizeof(cdev) - 1))) {
 		out->kind = "vfio-bar";
 		vf_strlcpy(out->vfio, sizeof(out->vfio), m->path + 18, m->path_len - 18);
 		out->has_bdf = cdev_device(out->vfio, &out->bdf);

@@ -23,3 +23,17 @@ copy_root() {
 	assert_success
 	jq_ok '.devices[0].group == null'
 }
+
+@test "maps-decode: only /dev/vfio/devices/vfio and digits is a VFIO cdev mapping" {
+	# fuzz_maps: 'vfio%1' (or 'vfio/../x') was taken for a cdev, and its
+	# name went into a sysfs path
+	run --separate-stderr bash -c 'printf "%s\n" \
+		"fffff4000000-fffff4001000 rw-s 10000000000 00:07 148   /dev/vfio/devices/vfio%1" \
+		"fffff4000000-fffff4001000 rw-s 10000000000 00:07 148   /dev/vfio/devices/vfio/../x" \
+		"fffff4000000-fffff4001000 rw-s 10000000000 00:07 148   /dev/vfio/devices/vfio0" |
+		"$0" --sysroot "$1" maps-decode -e -r -n -o KIND,VFIO,DEVICE' "$VFBUF" "$FIX"
+	assert_success
+	assert_output "other  
+other  
+vfio-bar vfio0 0000:00:03.0"
+}

@@ -7,7 +7,7 @@
  * Properties: start <= end, perms from the allowed set, the path inside
  * the line; a parsed line printed back in the kernel's format parses to the
  * same fields; the decoded name lies inside the line and the VFIO device
- * name is terminated.
+ * name is "vfio" and digits.
  */
 #include <inttypes.h>
 
@@ -73,6 +73,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(d.kind);
 	FUZZ_CHECK(fuzz_inside(data, size, d.name, d.name_len));
 	FUZZ_CHECK(strnlen(d.vfio, sizeof(d.vfio)) < sizeof(d.vfio));
+	if (*d.vfio) {
+		/* a VFIO device name is the kernel's "vfio%d", nothing else */
+		FUZZ_CHECK(!strncmp(d.vfio, "vfio", 4) && d.vfio[4]);
+		for (i = 4; d.vfio[i]; i++)
+			FUZZ_CHECK(d.vfio[i] >= '0' && d.vfio[i] <= '9');
+	}
 	if (d.has_bdf)
 		FUZZ_CHECK(d.bdf.dev <= 0x1f && d.bdf.fn <= 7 && d.bdf.bus <= 0xff &&
 			   d.bdf.domain <= 0xffff);
