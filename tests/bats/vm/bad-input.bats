@@ -76,6 +76,10 @@ hint: 'vfbuf list --bars -s $VFBUF_IVSHMEM' shows its BARs"
 	assert_failure 2
 	assert_equal "$stderr" "vfbuf: export: $io BAR 4: an I/O port BAR
 hint: dma-bufs cover memory BARs only"
+	# --wc maps a write-combining dma-buf of the window: the same refusal
+	run --separate-stderr vfbuf --uapi auto map -s $io --bar 4 --wc
+	assert_failure 2
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: map: $io BAR 4: an I/O port BAR"
 	run --separate-stderr vfbuf map -s $io --bar 4
 	assert_failure 1
 	assert_equal "$(head -2 <<< "$stderr")" "vfbuf: map: $io BAR 4: the region cannot be mmap()ed
