@@ -217,11 +217,12 @@ struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols,
 	t->cols = cols;
 	t->ncols = ncols;
 	scols_table_set_name(t->tb, name);
+	/* libsmartcols keeps one output format: -J wins over -r and -n */
 	if (vf.json)
 		scols_table_enable_json(t->tb, 1);
-	if (vf_topts.raw)
+	else if (vf_topts.raw)
 		scols_table_enable_raw(t->tb, 1);
-	if (vf_topts.noheadings)
+	if (vf_topts.noheadings && !vf.json)
 		scols_table_enable_noheadings(t->tb, 1);
 	if (!spec || *spec == '+') {
 		if (add_columns(t, defaults))

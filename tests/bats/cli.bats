@@ -170,3 +170,9 @@ hint: unbind these from their drivers, or bind them to vfio-pci too: 0000:01:00.
 	assert_failure 1
 	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: export: $FIX/dev/vfio/vfio: not a VFIO container (VFIO_GET_API_VERSION): Inappropriate ioctl for device (ENOTTY)"
 }
+
+@test "-J wins over -r and -n: still JSON" {
+	run vf -J list -r -n -o BDF -s 00:03.0
+	assert_success
+	jq_ok '.devices[0].bdf == "0000:00:03.0"'
+}
