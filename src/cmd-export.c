@@ -162,7 +162,7 @@ static const struct argp_option options[] = {
 	{ "exec", 'x', NULL, 0, "Run the command after -- with the fd inherited (VFBUF_FD)", 1 },
 	{ "revoke-after", 'T', "SECONDS", 0, "With --exec: revoke the buffer after SECONDS", 1 },
 	{ "serve", 'S', "SOCKET", 0, "Vend the dma-buf to each client of Unix socket SOCKET", 1 },
-	{ "count", 'c', "N", 0, "With --serve: stop after N clients", 1 },
+	{ "count", 'c', "N", 0, "With --serve: stop accepting after N handouts", 1 },
 	{ "pid", OPT_PID, "PID", 0,
 	  "Export through the VFIO device fd of process PID (pidfd_getfd; CAP_SYS_PTRACE)", 2 },
 	{ 0 }
