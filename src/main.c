@@ -76,7 +76,8 @@ static const struct argp main_argp = {
 	main_opts, main_parse, "COMMAND [ARGS...]",
 	"vfbuf -- diagnose and exercise the VFIO PCI dma-buf uAPI.\v"
 	"Run 'vfbuf COMMAND --help' for a command's options.  Environment: VFBUF_UAPI=REV "
-	"is the default of --uapi.  Exit status: 0 success, "
+	"is the default of --uapi; VFBUF_CONNECT_TIMEOUT=SECONDS (default 10, 0 for ever) "
+	"bounds the wait for a --connect primary's answer.  Exit status: 0 success, "
 	"1 failure, 2 usage error, 3 access revoked (SIGBUS), 69 the running kernel "
 	"lacks the feature, 77 permission denied.  See vfbuf(1).",
 	main_children, main_help_filter, NULL

@@ -5,6 +5,7 @@
 #include "vend.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -326,8 +327,43 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 	return r;
 }
 
+/* How long a client waits for the primary's handout or reply, so that a
+ * primary that accepts and never answers cannot hang the client:
+ * VFBUF_CONNECT_TIMEOUT seconds (0: wait for ever), default 10.  A value
+ * that is not a number of seconds up to a day falls back to the default. */
+#define VF_VEND_TIMEOUT_S 10
+
+static long vend_timeout(void)
+{
+	const char *env = getenv("VFBUF_CONNECT_TIMEOUT");
+	char *end;
+	long v;
+
+	if (!env || !*env)
+		return VF_VEND_TIMEOUT_S;
+	errno = 0;
+	v = strtol(env, &end, 10);
+	if (errno || *end || v < 0 || v > 86400)
+		return VF_VEND_TIMEOUT_S;
+	return v;
+}
+
+static int recv_failed(int err, const char *what)
+{
+	char why[64];
+
+	if (err == EAGAIN || err == EWOULDBLOCK) {
+		snprintf(why, sizeof(why), "no answer within %ld s (VFBUF_CONNECT_TIMEOUT)",
+			 vend_timeout());
+		return vf_error(VF_EXIT_FAIL, "is the primary stuck, or not a 'vfbuf export --serve'?",
+				why, "%s", what);
+	}
+	return vf_error_errno(VF_EXIT_FAIL, err, NULL, "%s", what);
+}
+
 int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t descsz)
 {
+	const struct timeval tmo = { .tv_sec = vend_timeout() };
 	char buf[VF_VEND_MSG_MAX], cbuf[CMSG_SPACE(sizeof(int) * 4)];
 	struct iovec iov = { buf, sizeof(buf) - 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
@@ -344,7 +380,8 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return vf_error_errno(-1, errno, NULL, "socket");
-	if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+	if (setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) < 0 ||
+	    connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		struct stat st;
 
 		r = errno;
@@ -358,9 +395,12 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 	}
 	len = recvmsg(s, &mh, MSG_CMSG_CLOEXEC);
 	if (len <= 0) {
+		char what[PATH_MAX + 32];
+
 		r = len < 0 ? errno : ECONNRESET;
 		close(s);
-		return vf_error_errno(VF_EXIT_FAIL, r, NULL, "receiving from %s", path);
+		snprintf(what, sizeof(what), "receiving from %s", path);
+		return recv_failed(r, what);
 	}
 	buf[len] = '\0';
 	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
@@ -400,7 +440,13 @@ int vf_vend_revoke(int sock, const char *path)
 	if (send(sock, VF_VEND_REQ_REVOKE, strlen(VF_VEND_REQ_REVOKE), MSG_NOSIGNAL) < 0)
 		return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "asking %s to revoke", path);
 	len = recv(sock, buf, sizeof(buf) - 1, 0);
-	if (len <= 0)
+	if (len < 0) {
+		char what[PATH_MAX + 32];
+
+		snprintf(what, sizeof(what), "asking %s to revoke", path);
+		return recv_failed(errno, what);
+	}
+	if (len == 0)
 		return vf_error(VF_EXIT_FAIL, NULL, "the primary closed the connection",
 				"asking %s to revoke", path);
 	buf[len] = '\0';

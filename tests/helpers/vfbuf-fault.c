@@ -11,6 +11,8 @@
  *         nofd       sends "vfbuf-vend 1 size=4096" and no fd
  *         notdmabuf  sends "vfbuf-vend 1 size=4096" with an fd of /dev/null
  *         hangup     closes the connection without sending (mid-handout)
+ *         silent     keeps the connection and sends nothing until the
+ *                    client hangs up (a stuck primary)
  *       and exits 0.
  *   vfbuf-fault recv PATH [COMMAND...]
  *       A subordinate: connects to the primary at PATH, receives the
@@ -74,7 +76,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: %s serve PATH garbage|nofd|notdmabuf|hangup\n"
+		"usage: %s serve PATH garbage|nofd|notdmabuf|hangup|silent\n"
 		"       %s recv PATH [COMMAND...]\n"
 		"       %s client PATH hangup|garbage|revoke-hangup\n"
 		"       %s orphan BDF BAR OFF:LEN COMMAND...\n"
@@ -194,6 +196,11 @@ static int do_serve(const char *path, const char *mode)
 			die("/dev/null");
 		send_msg(c, MAGIC "size=4096", fd);
 		close(fd);
+	} else if (!strcmp(mode, "silent")) {
+		char b;
+
+		while (read(c, &b, 1) > 0)
+			;
 	} else if (strcmp(mode, "hangup")) {
 		usage();
 	}

@@ -222,6 +222,19 @@ fake_primary() {
 	assert_sentinel 0xa0000
 }
 
+@test "a primary that accepts and never answers: the client gives up after VFBUF_CONNECT_TIMEOUT (exit 1)" {
+	local s=$BATS_TEST_TMPDIR/fake
+	fake_primary silent
+	SECONDS=0
+	VFBUF_CONNECT_TIMEOUT=1 run --separate-stderr vfbuf peek --connect "$s" 0
+	local took=$SECONDS
+	wait $FAKE
+	assert_failure 1
+	assert_equal "$stderr" "vfbuf: peek: receiving from $s: no answer within 1 s (VFBUF_CONNECT_TIMEOUT)
+hint: is the primary stuck, or not a 'vfbuf export --serve'?"
+	[ "$took" -le 5 ]
+}
+
 @test "a client that sends garbage to a real primary is answered 'error unknown request'; the primary serves on" {
 	local s=$BATS_TEST_TMPDIR/s
 	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range 0xa0000:4K --serve "$s" > "$BATS_TEST_TMPDIR/log" 2>&1 &
