@@ -9,7 +9,7 @@ load helpers
 	for c in list stat maps-decode; do
 		assert_line --regexp "^  $c +[A-Z]"
 	done
-	assert_output --partial "69 the running kernel"
+	assert_output --partial "69 the running"
 }
 
 @test "--version prints the version from VERSION" {
