@@ -2,7 +2,9 @@
 #
 #   make            build ./vfbuf
 #   make check      install missing packages (root) or say which, build, run
-#                   the host suite, then the guest suite in the QEMU rig
+#                   the host suite (plain and ASan+UBSan), the analysers, the
+#                   fuzz corpora, bench-smoke, then the guest suite in the
+#                   QEMU rig on three drivers (what CI runs)
 #   make asan       the host suite under ASan+UBSan (same as check-host SANITIZE=1)
 #   make asan-bin   only build that build (build/asan/vfbuf)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -61,7 +63,7 @@ $(BUILD)/.deps-ok:
 	@mkdir -p $(BUILD) && touch $@
 
 deps:
-	@scripts/deps build test vm
+	@scripts/deps build test vm sim fuzz quality
 
 # ---- tests ----
 BATS ?= bats
@@ -79,7 +81,11 @@ asan:
 asan-bin:
 	$(MAKE) vfbuf SANITIZE=1
 
-check: deps check-host check-vm
+# What CI runs (.ci/run): the host suite, the same under ASan+UBSan, the
+# static analysers, every fuzz harness over its corpus, the benchmarks once
+# with tiny sizes, then the guest suite on vfio-pci, vfbuf_sim v4 and
+# vfbuf_sim v1 with the ASan+UBSan build (tests/vm/check-vm).
+check: deps check-host asan analyse fuzz-smoke bench-smoke check-vm
 
 lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1
