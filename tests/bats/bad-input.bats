@@ -290,13 +290,6 @@ hint: is 'vfbuf export --serve' running there?"
 # stat's own rows: stat.bats "stat counts and reports processes it cannot
 # read" and "stat --pid of an unreadable process: exit 77 with a hint".
 
-unreadable_setup() {
-	command -v setpriv > /dev/null || skip "setpriv (util-linux) is not installed"
-	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to an unprivileged user"
-	ROOT=$(mktemp -d /tmp/vfbuf-unreadable.XXXXXX)
-	cp -a "$FIX" "$ROOT/root"
-	chmod -R a+rX "$ROOT"
-}
 
 teardown() {
 	[ -z "${ROOT:-}" ] || rm -rf "$ROOT"
@@ -305,7 +298,7 @@ teardown() {
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$VFBUF" --sysroot "$ROOT/root" "$@"; }
 
 @test "unreadable /proc: maps-decode and revoke --pid exit 77 with the right they lack; --all warns" {
-	unreadable_setup
+	unreadable_copy
 	chmod 0700 "$ROOT/root/proc/400/fd"
 	chmod 0600 "$ROOT/root/proc/400/maps"
 	run --separate-stderr nobody maps-decode 400
@@ -327,7 +320,7 @@ hint: reading another user's fds needs root (CAP_DAC_READ_SEARCH to list them, C
 }
 
 @test "unreadable /proc: an fdinfo or fd link that cannot be read is a permission error, never 'no such fd'" {
-	unreadable_setup
+	unreadable_copy
 	chmod 0600 "$ROOT/root/proc/200/fdinfo/3"
 	run --separate-stderr nobody stat --pid 200 --fd 3
 	assert_failure 77

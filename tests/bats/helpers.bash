@@ -22,3 +22,16 @@ jq_ok() {
 		return 1
 	}
 }
+
+# unreadable_copy: a copy of the fixture sysroot in $ROOT/root that an
+# unprivileged user can enter (bats' own temporary directories are private),
+# for tests that then lock parts of it and run vfbuf as nobody (as_nobody).
+# The caller's teardown removes $ROOT. Skips, saying why, without setpriv or
+# root.
+unreadable_copy() {
+	command -v setpriv > /dev/null || skip "setpriv (util-linux) is not installed"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to an unprivileged user"
+	ROOT=$(mktemp -d /tmp/vfbuf-unreadable.XXXXXX)
+	cp -a "$FIX" "$ROOT/root"
+	chmod -R a+rX "$ROOT"
+}

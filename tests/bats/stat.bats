@@ -81,12 +81,7 @@ load helpers
 
 # Unreadable processes: copy the fixture, lock one fd table, run unprivileged.
 unreadable_setup() {
-	command -v setpriv > /dev/null || skip "setpriv (util-linux) is not installed"
-	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to an unprivileged user"
-	# bats' own temporary directories are private: use one others can enter
-	ROOT=$(mktemp -d /tmp/vfbuf-unreadable.XXXXXX)
-	cp -a "$FIX" "$ROOT/root"
-	chmod -R a+rX "$ROOT"
+	unreadable_copy
 	chmod 0700 "$ROOT/root/proc/400/fd"
 }
 
