@@ -146,9 +146,40 @@ void vf_wait_for_signal(void)
 	vf_info("released on signal %d", sig);
 }
 
+/* argp's own --help and --usage, as its default options have them, but
+ * without the hidden others: --HANG (sleeps an hour; "--H" is enough) and
+ * --program-name. */
+enum { OPT_USAGE = 0x1100 };
+
+static const struct argp_option help_opts[] = {
+	{ "help", '?', NULL, 0, "Give this help list", -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", 0 },
+	{ 0 }
+};
+
+static error_t help_parse(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	switch (key) {
+	case '?':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+		return 0;
+	case OPT_USAGE:
+		argp_state_help(state, state->out_stream, ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp help_argp = { help_opts, help_parse, NULL, NULL, NULL, NULL, NULL };
+
 void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags,
 		   void *input)
 {
+	/* what argp_parse() does without ARGP_NO_HELP, with help_argp for
+	 * its default options */
+	const struct argp_child children[] = { { argp, 0, NULL, 0 }, { &help_argp, 0, NULL, 0 }, { 0 } };
+	const struct argp top = { NULL, NULL, NULL, NULL, children, NULL, NULL };
 	error_t r;
 
 	/* getopt prints its complaints to stderr itself: route them (and
@@ -158,7 +189,8 @@ void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int 
 	errc.len = 0;
 	errc.lines = 0;
 	stderr = usage_stream();
-	r = (vf_args_hooks ? vf_args_hooks->parse : argp_parse)(argp, argc, argv, flags, NULL, input);
+	r = (vf_args_hooks ? vf_args_hooks->parse : argp_parse)(&top, argc, argv, flags | ARGP_NO_HELP,
+								 NULL, input);
 	stderr = real_stderr;
 	if (vf_args_hooks)
 		vf_args_hooks->done(r ? VF_EXIT_USAGE : VF_EXIT_OK);

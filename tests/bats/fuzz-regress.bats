@@ -37,3 +37,20 @@ copy_root() {
 other  
 vfio-bar vfio0 0000:00:03.0"
 }
+
+@test "argp's hidden --HANG and --program-name are not options: no hour-long sleep" {
+	# fuzz_args timed out on '--H': glibc argp's default options include a
+	# hidden --HANG[=SECS] that sleeps (3600 s by default)
+	run --separate-stderr timeout 10 "$VFBUF" --H
+	assert_failure 2
+	assert_equal "$stderr" "vfbuf: unrecognized option '--H'
+hint: try 'vfbuf --help'"
+	run --separate-stderr timeout 10 "$VFBUF" list --HANG=1
+	assert_failure 2
+	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: list: unrecognized option '--HANG=1'"
+	run --separate-stderr "$VFBUF" --program-name=x list
+	assert_failure 2
+	run "$VFBUF" list --usage
+	assert_success
+	assert_output --partial "Usage: vfbuf list"
+}
