@@ -83,6 +83,22 @@ static int not_vfio_error(const struct vf_pcidev *d)
 			*d->driver ? " (" : "", d->driver, *d->driver ? ")" : "");
 }
 
+/* The group interface is missing but the device has a cdev: a kernel
+ * built with VFIO_DEVICE_CDEV and without VFIO_GROUP/VFIO_CONTAINER.  vfbuf
+ * opens devices through groups only (Debian's kernels have no IOMMUFD, so
+ * the cdev + iommufd path could not be tested here): say so. */
+static int cdev_only(const struct vf_pcidev *d, const char *node)
+{
+	char hint[PATH_MAX + 160];
+
+	snprintf(hint, sizeof(hint),
+		 "the device has only its cdev /dev/vfio/devices/%s (iommufd), which vfbuf cannot open yet; "
+		 "a kernel with CONFIG_VFIO_GROUP=y and CONFIG_VFIO_CONTAINER=y has the group path",
+		 d->cdev);
+	return vf_error(VF_EXIT_UNSUPPORTED, hint, "no VFIO group interface on this kernel",
+			"opening %s for %s", node, d->bdfstr);
+}
+
 static int open_group_path(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
@@ -92,6 +108,8 @@ static int open_group_path(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	if (vf_path(node, sizeof(node), "/dev/vfio/vfio"))
 		return vf_error(VF_EXIT_FAIL, NULL, "path too long", "--sysroot");
 	v->container = open(node, O_RDWR | O_CLOEXEC);
+	if (v->container < 0 && errno == ENOENT && *d->cdev)
+		return cdev_only(d, node);
 	if (v->container < 0)
 		return vf_error_errno(-1, errno,
 				      errno == ENOENT ? "load the vfio module: modprobe vfio-pci" : NULL,
@@ -113,6 +131,8 @@ static int open_group_path(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	if (v->group < 0) {
 		int e = errno;
 
+		if (e == ENOENT && *d->cdev)
+			return cdev_only(d, node);
 		if (e == EBUSY) {
 			find_holder(node + strlen(vf.sysroot), holder, sizeof(holder));
 			return vf_error(VF_EXIT_FAIL,

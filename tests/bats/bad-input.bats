@@ -345,3 +345,13 @@ hint: reading another user's fds needs root (CAP_DAC_READ_SEARCH to list them, C
 hint: taking another process's fd needs CAP_SYS_PTRACE (or ptrace access to it: same user, yama ptrace_scope 0)"
 	assert_output ""
 }
+
+@test "a kernel with only the VFIO cdev (no group interface): exit 69 naming the cdev, before any ioctl" {
+	ROOT=$(mktemp -d /tmp/vfbuf-cdev.XXXXXX)
+	cp -a "$FIX" "$ROOT/root"
+	rm "$ROOT/root/dev/vfio/vfio" "$ROOT/root/dev/vfio/3"
+	run --separate-stderr "$VFBUF" --sysroot "$ROOT/root" peek -s 00:03.0 --bar 0 0
+	assert_failure 69
+	assert_equal "$stderr" "vfbuf: peek: opening $ROOT/root/dev/vfio/vfio for 0000:00:03.0: no VFIO group interface on this kernel
+hint: the device has only its cdev /dev/vfio/devices/vfio0 (iommufd), which vfbuf cannot open yet; a kernel with CONFIG_VFIO_GROUP=y and CONFIG_VFIO_CONTAINER=y has the group path"
+}
