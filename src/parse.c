@@ -462,3 +462,13 @@ void vf_vend_parse_reply(const char *msg, struct vf_vend_reply *out)
 		out->unsupported = strstr(out->why, "lacks it") != NULL;
 	}
 }
+
+char *vf_printable(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}

@@ -105,6 +105,9 @@ char *vf_strlcpy(char *dst, size_t sz, const char *src, size_t len);
 /* The primary's greeting "vfbuf-vend 1 DESCRIPTION": returns DESCRIPTION
  * (inside msg), or NULL when msg is not vfbuf's vending protocol. */
 const char *vf_vend_parse_hello(const char *msg);
+/* Make text a peer sent safe to print: every ASCII control character
+ * (escape sequences start with one) becomes '?'.  In place; returns s. */
+char *vf_printable(char *s);
 
 /* A client's request: true for "revoke", false for anything else. */
 bool vf_vend_parse_revoke(const char *msg);

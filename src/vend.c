@@ -403,6 +403,7 @@ int vf_vend_connect(const char *path, int *sock, int *fd, char *desc, size_t des
 		return recv_failed(r, what);
 	}
 	buf[len] = '\0';
+	vf_printable(buf); /* the peer's text reaches the terminal */
 	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 			size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int), k;
@@ -450,6 +451,7 @@ int vf_vend_revoke(int sock, const char *path)
 		return vf_error(VF_EXIT_FAIL, NULL, "the primary closed the connection",
 				"asking %s to revoke", path);
 	buf[len] = '\0';
+	vf_printable(buf); /* the peer's text reaches the terminal */
 	vf_vend_parse_reply(buf, &reply);
 	if (reply.kind == VF_VEND_REVOKED)
 		return 0;
