@@ -8,7 +8,7 @@
  * usage error looks the same, whoever found it.
  */
 #include <errno.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +17,9 @@
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
+#include "source.h"
 #include "uapi.h"
 
-struct vf_select vf_sel;
 const struct vf_args_hooks *vf_args_hooks;
 
 /* ---- argp error stream ---- */
@@ -131,19 +131,51 @@ long vf_arg_id(const struct argp_state *state, const char *opt, const char *arg,
 	return v;
 }
 
-void vf_wait_for_signal(void)
+pid_t vf_arg_pid(const struct argp_state *state, const char *arg)
 {
-	sigset_t set;
-	int sig;
+	long v = vf_arg_id(state, "--pid", arg, INT_MAX);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	fflush(stdout);
-	sigwait(&set, &sig);
-	vf_info("released on signal %d", sig);
+	if (!v)
+		vf_usage_error(state, "--pid 0: not a process");
+	return (pid_t)v;
+}
+
+unsigned int vf_arg_bar(const struct argp_state *state, const char *arg)
+{
+	uint64_t v = vf_arg_u64(state, "--bar", arg);
+
+	if (v >= VF_NBARS)
+		vf_usage_error(state, "--bar %s: BARs are numbered 0 to %d", arg, VF_NBARS - 1);
+	return (unsigned int)v;
+}
+
+double vf_arg_seconds(const struct argp_state *state, const char *opt, const char *arg, bool zero_ok)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || *end || end == arg || !((zero_ok ? v >= 0 : v > 0) && v <= 1e6))
+		vf_usage_error(state, "%s '%s': not a number of seconds%s", opt, arg,
+			       zero_ok ? "" : " above 0");
+	return v;
+}
+
+void vf_args_inputs(struct argp_state *state, void *const *inputs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		state->child_inputs[i] = inputs[i];
+}
+
+void vf_args_source_inputs(struct argp_state *state, struct vf_source_opts *src,
+			   struct vf_table_opts *table)
+{
+	void *const in[] = { src, &src->sel, table };
+
+	vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
 }
 
 /* argp's own --help and --usage, as its default options have them, but
@@ -255,25 +287,107 @@ static const struct argp_option table_opts[] = {
 
 static error_t table_parse(int key, char *arg, struct argp_state *state)
 {
-	(void)state;
+	struct vf_table_opts *o = state->input;
+
 	switch (key) {
 	case 'o':
-		vf_topts.columns = arg;
+		o->columns = arg;
 		return 0;
 	case 'n':
-		vf_topts.noheadings = true;
+		o->noheadings = true;
 		return 0;
 	case 'r':
-		vf_topts.raw = true;
+		o->raw = true;
 		return 0;
 	case 'b':
-		vf_topts.bytes = true;
+		o->bytes = true;
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
 
 const struct argp vf_table_argp = { table_opts, table_parse, NULL, NULL, NULL, NULL, NULL };
+
+/* ---- the source of map, peek and poke (source.h) ---- */
+
+enum {
+	OPT_FD = 0x1200, OPT_PID, OPT_CONNECT, OPT_BAR, OPT_OFFSET, OPT_LENGTH, OPT_WC, OPT_NO_CHECK,
+	OPT_CLOSE_FD,
+};
+
+static const struct argp_option source_opts[] = {
+	{ "fd", OPT_FD, "FD", 0, "A dma-buf fd: inherited, or with --pid another process's", -4 },
+	{ "pid", OPT_PID, "PID", 0,
+	  "Take --fd, or with --bar the VFIO device fd, from process PID (pidfd_getfd; CAP_SYS_PTRACE)", -4 },
+	{ "connect", OPT_CONNECT, "SOCKET", 0, "Ask the primary serving SOCKET for its dma-buf", -4 },
+	{ "bar", OPT_BAR, "N", 0, "With -s/-d or --pid: BAR N through the device fd (the classic path)", -4 },
+	{ "offset", OPT_OFFSET, "OFFSET", 0, "Start of the window in the source (page-aligned)", -4 },
+	{ "length", OPT_LENGTH, "LENGTH", 0, "Length of the window (default: to the end)", -4 },
+	{ "wc", OPT_WC, NULL, 0,
+	  "With --bar: ask for a write-combining mapping (a request: needs the series, and on x86 "
+	  "the BAR stays uncached-minus; see vfbuf(1) SOURCES)", -4 },
+	{ "no-check", OPT_NO_CHECK, NULL, 0,
+	  "mmap() the window without checking it against the source first", -4 },
+	{ "close-fd", OPT_CLOSE_FD, NULL, 0,
+	  "Close the source's fds once the window is mapped: only the mapping keeps it", -4 },
+	{ 0 }
+};
+
+static error_t source_parse(int key, char *arg, struct argp_state *state)
+{
+	struct vf_source_opts *o = state->input;
+
+	switch (key) {
+	case OPT_FD:
+		o->fd = (int)vf_arg_id(state, "--fd", arg, INT_MAX);
+		return 0;
+	case OPT_PID:
+		o->pid = vf_arg_pid(state, arg);
+		return 0;
+	case OPT_CONNECT:
+		o->connect = arg;
+		return 0;
+	case OPT_BAR:
+		o->bar = (int)vf_arg_bar(state, arg);
+		return 0;
+	case OPT_OFFSET:
+		o->offset = vf_arg_u64(state, "--offset", arg);
+		return 0;
+	case OPT_LENGTH:
+		o->length = vf_arg_u64(state, "--length", arg);
+		if (!o->length)
+			vf_usage_error(state, "--length 0: an empty window");
+		return 0;
+	case OPT_WC:
+		o->wc = true;
+		return 0;
+	case OPT_NO_CHECK:
+		o->no_check = true;
+		return 0;
+	case OPT_CLOSE_FD:
+		o->close_fd = true;
+		return 0;
+	case ARGP_KEY_END: {
+		int n = (o->fd >= 0) + (o->connect != NULL) + (o->bar >= 0);
+
+		if (o->pid && o->fd < 0 && o->bar < 0)
+			vf_usage_error(state, "--pid needs --fd (its dma-buf) or --bar (its device's BAR)");
+		if (n != 1)
+			vf_usage_error(state, "name one source: --fd FD [--pid PID], --connect SOCKET, "
+					      "or -s BDF --bar N (or --pid PID --bar N)");
+		if (o->bar >= 0 && !o->pid && !o->sel.slot && !o->sel.id)
+			vf_usage_error(state, "--bar needs a device (-s BDF or -d VENDOR:DEVICE, or --pid PID)");
+		if (o->bar < 0 && (o->sel.slot || o->sel.id))
+			vf_usage_error(state, "-s/-d name a device for --bar");
+		if (o->wc && o->bar < 0)
+			vf_usage_error(state, "--wc applies to --bar (a vended buffer has its attribute already)");
+		return 0;
+	}
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp vf_source_argp = { source_opts, source_parse, NULL, NULL, NULL, NULL, NULL };
 
 /* ---- device selection ---- */
 
@@ -285,8 +399,8 @@ static const struct argp_option select_opts[] = {
 
 static error_t select_parse(int key, char *arg, struct argp_state *state)
 {
-	struct vf_select one = { 0 };
-	const char *e;
+	struct vf_select *sel = state->input, one = { 0 };
+	char e[256];
 
 	switch (key) {
 	case 's':
@@ -295,12 +409,12 @@ static error_t select_parse(int key, char *arg, struct argp_state *state)
 			one.slot = arg;
 		else
 			one.id = arg;
-		if ((e = vf_select_check(&one)))
+		if (vf_select_check(&one, e, sizeof(e)))
 			vf_usage_error(state, "-%c '%s': %s", key, arg, e);
 		if (key == 's')
-			vf_sel.slot = arg;
+			sel->slot = arg;
 		else
-			vf_sel.id = arg;
+			sel->id = arg;
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +18,11 @@
 #include "dmabuf.h"
 #include "output.h"
 #include "parse.h"
-#include "source.h"
+#include "device.h"
 #include "vend.h"
+#include "wait.h"
 
-static struct {
+struct opts {
 	struct vf_export_req req;
 	bool have_bar;
 	bool hold, exec;
@@ -32,7 +32,9 @@ static struct {
 	const char *serve;
 	unsigned long count;
 	pid_t pid;
-} opt = { .req = { .check = true }, .revoke_after = -1 };
+	struct vf_select sel;
+	struct vf_table_opts table;
+};
 
 enum {
 	COL_PID, COL_FD, COL_DEVICE, COL_BAR, COL_RANGES, COL_SIZE, COL_INODE, COL_EXPORTER,
@@ -54,26 +56,26 @@ static const struct vf_colinfo cols[] = {
 #define DEFAULTS "DEVICE,BAR,RANGES,SIZE,INODE,EXPORTER,NAME,ACCESS"
 #define DEFAULTS_HOLD "PID,FD," DEFAULTS
 
-static int report(const struct vf_device *d, const struct vf_export *e)
+static int report(const struct opts *o, const struct vf_device *d, const struct vf_export *e)
 {
-	struct vf_table *t = vf_table_new("exports", cols, sizeof(cols) / sizeof(cols[0]),
-					  opt.hold || opt.serve ? DEFAULTS_HOLD : DEFAULTS);
+	struct vf_table *t = vf_table_new("exports", cols, VF_ARRAY_SIZE(cols),
+					  o->hold || o->serve ? DEFAULTS_HOLD : DEFAULTS, &o->table);
 	char ranges[VF_MAX_RANGES * 40];
 
 	if (!t)
 		return VF_EXIT_USAGE;
-	vf_export_ranges(&opt.req, ranges, sizeof(ranges));
+	vf_export_ranges(&o->req, ranges, sizeof(ranges));
 	vf_table_row(t);
 	vf_cell(t, COL_PID, "%d", (int)getpid());
 	vf_cell(t, COL_FD, "%d", e->fd);
 	vf_cell_str(t, COL_DEVICE, d->pci.bdfstr);
-	vf_cell(t, COL_BAR, "%u", opt.req.bar);
+	vf_cell(t, COL_BAR, "%u", o->req.bar);
 	vf_cell_str(t, COL_RANGES, ranges);
 	vf_cell_size(t, COL_SIZE, e->size);
 	vf_cell_u64(t, COL_INODE, e->ino);
 	vf_cell_str(t, COL_EXPORTER, e->exporter);
 	vf_cell_str(t, COL_NAME, *e->name ? e->name : NULL);
-	vf_cell_str(t, COL_ACCESS, opt.req.rdonly ? "ro" : "rw");
+	vf_cell_str(t, COL_ACCESS, o->req.rdonly ? "ro" : "rw");
 	vf_cell_bool(t, COL_WC, e->wc);
 	return vf_table_print(t);
 }
@@ -87,14 +89,14 @@ static int child_status(int status)
 	return VF_EXIT_FAIL;
 }
 
-static int run_exec(struct vf_device *d, struct vf_export *e)
+static int run_exec(const struct opts *o, struct vf_device *d, struct vf_export *e)
 {
 	char desc[1024], num[32];
 	sigset_t chld, old;
 	pid_t pid;
 	int status, r;
 
-	vf_export_describe(d, &opt.req, e, desc, sizeof(desc));
+	vf_export_describe(d, &o->req, e, desc, sizeof(desc));
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
@@ -112,21 +114,20 @@ static int run_exec(struct vf_device *d, struct vf_export *e)
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)e->size);
 		setenv("VFBUF_SIZE", num, 1);
 		setenv("VFBUF_DEVICE", d->pci.bdfstr, 1);
-		snprintf(num, sizeof(num), "%u", opt.req.bar);
+		snprintf(num, sizeof(num), "%u", o->req.bar);
 		setenv("VFBUF_BAR", num, 1);
 		setenv("VFBUF_DESC", desc, 1);
-		execvp(opt.cmd[0], opt.cmd);
-		fprintf(stderr, "vfbuf: export: running %s: %s\n", opt.cmd[0], vf_strerror(errno));
+		execvp(o->cmd[0], o->cmd);
+		fprintf(stderr, "vfbuf: export: running %s: %s\n", o->cmd[0], vf_strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	vf_info("pid %d runs %s with fd %d (%s)", (int)pid, opt.cmd[0], e->fd, desc);
-	if (opt.revoke_after >= 0) {
-		struct timespec ts = { (time_t)opt.revoke_after,
-				       (long)((opt.revoke_after - (double)(time_t)opt.revoke_after) * 1e9) };
+	vf_info("pid %d runs %s with fd %d (%s)", (int)pid, o->cmd[0], e->fd, desc);
+	if (o->revoke_after >= 0) {
+		struct timespec ts = vf_timespec(o->revoke_after);
 
 		r = sigtimedwait(&chld, NULL, &ts);
 		if (r < 0 && errno == EAGAIN) {
-			r = vf_revoke(d, d->vfio.device, e->fd);
+			r = vf_revoke(d, d->vfio.device, e->fd, NULL);
 			if (r) {
 				kill(pid, SIGTERM);
 				waitpid(pid, &status, 0);
@@ -134,15 +135,15 @@ static int run_exec(struct vf_device *d, struct vf_export *e)
 			}
 			if (!vf.quiet)
 				fprintf(stderr, "vfbuf: export: revoked fd %d (inode %llu) after %g s\n", e->fd,
-					(unsigned long long)e->ino, opt.revoke_after);
+					(unsigned long long)e->ino, o->revoke_after);
 		}
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", opt.cmd[0]);
+			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", o->cmd[0]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	r = child_status(status);
-	vf_info("%s exited with status %d", opt.cmd[0], r);
+	vf_info("%s exited with status %d", o->cmd[0], r);
 	return r;
 }
 
@@ -170,24 +171,26 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	uint64_t v;
-	char *end;
+	struct opts *o = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT: {
+		void *const in[] = { &o->sel, &o->table, NULL };
+
+		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+		return 0;
+	}
 	case OPT_BAR:
-		v = vf_arg_u64(state, "--bar", arg);
-		if (v > 5)
-			vf_usage_error(state, "--bar %s: BARs are numbered 0 to 5", arg);
-		opt.req.bar = (unsigned int)v;
-		opt.have_bar = true;
+		o->req.bar = vf_arg_bar(state, arg);
+		o->have_bar = true;
 		return 0;
 	case 'R': {
 		struct vf_range *r;
 		int e;
 
-		if (opt.req.nranges >= VF_MAX_RANGES)
+		if (o->req.nranges >= VF_MAX_RANGES)
 			vf_usage_error(state, "at most %d --range options", VF_MAX_RANGES);
-		r = &opt.req.ranges[opt.req.nranges++];
+		r = &o->req.ranges[o->req.nranges++];
 		e = vf_parse_range(arg, &r->off, &r->len);
 		if (e == -ERANGE)
 			vf_usage_error(state, "--range '%s': does not fit in 64 bits", arg);
@@ -195,60 +198,49 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 			vf_usage_error(state, "--range '%s': not OFFSET:LENGTH", arg);
 		return 0;
 	}
-	case OPT_RDONLY: opt.req.rdonly = true; return 0;
+	case OPT_RDONLY: o->req.rdonly = true; return 0;
 	case OPT_PID:
-		opt.pid = (pid_t)vf_arg_id(state, "--pid", arg, INT_MAX);
-		if (!opt.pid)
-			vf_usage_error(state, "--pid 0: not a process");
+		o->pid = vf_arg_pid(state, arg);
 		return 0;
 	case 'N':
 		if (strlen(arg) > 31)
 			vf_usage_error(state, "--name '%s': dma-buf names are at most 31 characters", arg);
-		opt.req.name = arg;
+		o->req.name = arg;
 		return 0;
-	case 'w': opt.req.wc = true; return 0;
-	case 'C': opt.req.check = false; return 0;
-	case 'H': opt.hold = true; return 0;
-	case 'x': opt.exec = true; return 0;
+	case 'w': o->req.wc = true; return 0;
+	case 'C': o->req.check = false; return 0;
+	case 'H': o->hold = true; return 0;
+	case 'x': o->exec = true; return 0;
 	case 'T':
-		errno = 0;
-		opt.revoke_after = strtod(arg, &end);
-		if (errno || *end || end == arg || !(opt.revoke_after >= 0 && opt.revoke_after <= 1e6))
-			vf_usage_error(state, "--revoke-after '%s': not a number of seconds", arg);
+		o->revoke_after = vf_arg_seconds(state, "--revoke-after", arg, true);
 		return 0;
-	case 'S': opt.serve = arg; return 0;
+	case 'S': o->serve = arg; return 0;
 	case 'c':
-		opt.count = (unsigned long)vf_arg_u64(state, "--count", arg);
+		o->count = (unsigned long)vf_arg_u64(state, "--count", arg);
 		return 0;
 	case ARGP_KEY_ARGS:
-		opt.cmd = state->argv + state->next;
-		opt.ncmd = state->argc - state->next;
+		o->cmd = state->argv + state->next;
+		o->ncmd = state->argc - state->next;
 		return 0;
 	case ARGP_KEY_END:
-		if (!opt.have_bar)
+		if (!o->have_bar)
 			vf_usage_error(state, "no --bar given");
-		if (opt.ncmd && !opt.exec)
-			vf_usage_error(state, "unexpected argument '%s' (a command needs --exec)", opt.cmd[0]);
-		if (opt.exec && !opt.ncmd)
+		if (o->ncmd && !o->exec)
+			vf_usage_error(state, "unexpected argument '%s' (a command needs --exec)", o->cmd[0]);
+		if (o->exec && !o->ncmd)
 			vf_usage_error(state, "--exec needs a command after --");
-		if ((opt.hold ? 1 : 0) + (opt.exec ? 1 : 0) + (opt.serve ? 1 : 0) > 1)
+		if ((o->hold ? 1 : 0) + (o->exec ? 1 : 0) + (o->serve ? 1 : 0) > 1)
 			vf_usage_error(state, "--hold, --exec and --serve exclude each other");
-		if (opt.revoke_after >= 0 && !opt.exec)
+		if (o->revoke_after >= 0 && !o->exec)
 			vf_usage_error(state, "--revoke-after needs --exec");
-		if (opt.count && !opt.serve)
+		if (o->count && !o->serve)
 			vf_usage_error(state, "--count needs --serve");
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
 
-static char *help_filter(int key, const char *text, void *input)
-{
-	(void)input;
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
-}
+VF_COLUMNS_HELP_FILTER(help_filter, cols, DEFAULTS)
 
 static const struct argp_child children[] = {
 	{ &vf_select_argp, 0, "Device selection:", 2 },
@@ -286,46 +278,47 @@ static void warn_overlaps(const struct vf_export_req *req)
 
 static int run(int argc, char **argv)
 {
+	struct opts opt = { .req = { .check = true }, .revoke_after = -1 };
 	struct vf_pcidev pci;
 	struct vf_device d;
-	struct vf_export e;
-	int r;
+	struct vf_export e = { .fd = -1 };
+	int r, fd = -1;
 
-	vf_parse_args(&argp, argc, argv, 0, NULL);
-	/* a bad request fails before the device is opened (or taken) */
-	if (opt.pid) {
-		int fd = -1;
-
-		if ((r = vf_device_held(opt.pid, &vf_sel, PID_HINT, &d, &fd)))
-			return r;
-		pci = d.pci;
-	} else if ((r = vf_pci_find_one(&vf_sel, &pci))) {
+	vf_parse_args(&argp, argc, argv, 0, &opt);
+	/* a bad request fails before the device is opened (or taken); the
+	 * PCI tree is scanned once, here */
+	if (opt.pid)
+		r = vf_device_held(opt.pid, &opt.sel, PID_HINT, &pci, &fd);
+	else
+		r = vf_device_find(&opt.sel, &pci);
+	if (r)
 		return r;
-	}
 	if ((r = vf_export_check(&pci, &opt.req)) || (opt.serve && (r = vf_vend_check_path(opt.serve))))
 		return r;
 	if (opt.req.check)
 		warn_overlaps(&opt.req);
 	if (opt.pid)
-		r = vf_device_take(opt.pid, &vf_sel, PID_HINT, &d);
+		r = vf_device_take(opt.pid, fd, &pci, &d);
 	else
-		r = vf_device_open(&vf_sel, &d);
-	if (r)
+		r = vf_device_open(&pci, &d);
+	if (r) {
+		vf_device_close(&d);
 		return r;
+	}
 	r = vf_export(&d, &opt.req, &e);
 	if (!r && opt.serve) {
 		struct vf_vend_opts vo = { opt.serve, opt.count, &opt.req };
 
 		r = vf_vend_serve(&d, &e, &vo);
 	} else if (!r) {
-		r = report(&d, &e);
+		r = report(&opt, &d, &e);
 		if (!r && opt.hold) {
 			if (!vf.quiet && !vf.json)
 				fprintf(stderr, "vfbuf: export: pid %d holds fd %d; SIGINT, SIGTERM or SIGHUP releases it\n",
 					(int)getpid(), e.fd);
 			vf_wait_for_signal();
 		} else if (!r && opt.exec) {
-			r = run_exec(&d, &e);
+			r = run_exec(&opt, &d, &e);
 		}
 	}
 	if (e.fd >= 0)

@@ -10,13 +10,16 @@
 
 #include "cmd.h"
 #include "compat.h"
+#include "device.h"
 #include "output.h"
 #include "uapi.h"
 #include "vfio.h"
 
-static struct {
+struct opts {
 	bool all, bars, probe;
-} opt;
+	struct vf_select sel;
+	struct vf_table_opts table;
+};
 
 enum {
 	COL_BDF, COL_IDS, COL_NAME, COL_CLASS, COL_DRIVER, COL_VFIO, COL_GROUP, COL_VIABLE,
@@ -71,24 +74,26 @@ struct probe {
 
 static void do_probe(const struct vf_pcidev *d, struct probe *p)
 {
-	struct vf_vfio_dev v;
+	struct vf_device v;
 	unsigned int i;
 
 	memset(p, 0, sizeof(*p));
 	vf_error_capture(p->why, sizeof(p->why));
-	p->code = vf_vfio_open(d, &v);
+	p->code = vf_device_open(d, &v);
 	vf_error_capture(NULL, 0);
-	if (p->code)
+	if (p->code) {
+		vf_device_close(&v);
 		return;
+	}
 	p->done = true;
-	p->dmabuf = vf_vfio_feature_probe(&v, VFIO_DEVICE_FEATURE_DMA_BUF,
+	p->dmabuf = vf_vfio_feature_probe(v.vfio.device, VFIO_DEVICE_FEATURE_DMA_BUF,
 					  VFIO_DEVICE_FEATURE_GET) == 1;
-	for (i = 0; i < VF_NBARS && i < v.num_regions; i++)
-		p->have_region[i] = vf_vfio_region(&v, i, &p->regions[i]) == 0;
-	vf_vfio_close(&v);
+	for (i = 0; i < VF_NBARS && i < v.vfio.num_regions; i++)
+		p->have_region[i] = vf_vfio_region(v.vfio.device, i, &p->regions[i]) == 0;
+	vf_device_close(&v);
 }
 
-static void bars_summary(const struct vf_pcidev *d, char *out, size_t sz)
+static void bars_summary(const struct vf_pcidev *d, bool bytes, char *out, size_t sz)
 {
 	size_t used = 0;
 	int i;
@@ -101,7 +106,7 @@ static void bars_summary(const struct vf_pcidev *d, char *out, size_t sz)
 
 		if (!b->present)
 			continue;
-		if (vf_topts.bytes)
+		if (bytes)
 			snprintf(size, sizeof(size), "%llu", (unsigned long long)b->size);
 		else
 			vf_human_size(b->size, size, sizeof(size));
@@ -111,7 +116,7 @@ static void bars_summary(const struct vf_pcidev *d, char *out, size_t sz)
 	}
 }
 
-static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct probe *p)
+static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct probe *p, bool bytes)
 {
 	char buf[256];
 
@@ -129,7 +134,7 @@ static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct 
 	vf_cell_str(t, COL_BLOCKERS, *d->blockers ? d->blockers : NULL);
 	vf_cell_str(t, COL_NODE, *d->group_node ? d->group_node : NULL);
 	vf_cell_str(t, COL_CDEV, *d->cdev ? d->cdev : NULL);
-	bars_summary(d, buf, sizeof(buf));
+	bars_summary(d, bytes, buf, sizeof(buf));
 	vf_cell_str(t, COL_BARS, buf);
 	if (p && p->done)
 		vf_cell_bool(t, COL_DMABUF, p->dmabuf);
@@ -170,8 +175,6 @@ static void bar_rows(struct vf_table *t, const struct vf_pcidev *d, const struct
 	}
 }
 
-static int run(int argc, char **argv);
-
 static const struct argp_option options[] = {
 	{ "all", 'a', NULL, 0, "List every PCI device, not only those bound to VFIO drivers", 0 },
 	{ "bars", 'B', NULL, 0, "One row per BAR instead of one per device", 0 },
@@ -181,11 +184,18 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	(void)arg;
+	struct opts *o = state->input;
+
 	switch (key) {
-	case 'a': opt.all = true; return 0;
-	case 'B': opt.bars = true; return 0;
-	case 'p': opt.probe = true; return 0;
+	case ARGP_KEY_INIT: {
+		void *const in[] = { &o->sel, &o->table, NULL };
+
+		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+		return 0;
+	}
+	case 'a': o->all = true; return 0;
+	case 'B': o->bars = true; return 0;
+	case 'p': o->probe = true; return 0;
 	case ARGP_KEY_ARG:
 		vf_usage_error(state, "unexpected argument '%s'", arg);
 	}
@@ -199,8 +209,8 @@ static char *help_filter(int key, const char *text, void *input)
 	(void)input;
 	if (key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	a = vf_columns_help(dev_cols, sizeof(dev_cols) / sizeof(dev_cols[0]), DEV_DEFAULTS);
-	b = vf_columns_help(bar_cols, sizeof(bar_cols) / sizeof(bar_cols[0]), BAR_DEFAULTS);
+	a = vf_columns_help(dev_cols, VF_ARRAY_SIZE(dev_cols), DEV_DEFAULTS);
+	b = vf_columns_help(bar_cols, VF_ARRAY_SIZE(bar_cols), BAR_DEFAULTS);
 	if (a && b && asprintf(&out, "%s\nWith --bars:\n%s", a, b) < 0)
 		out = NULL;
 	free(a);
@@ -221,22 +231,30 @@ static const struct argp argp = {
 	children, help_filter, NULL
 };
 
+/* The selector as the user gave it: "-s X -d Y", "" for none. */
+static void sel_text(const struct vf_select *sel, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s%s%s%s", sel->slot ? "-s " : "", sel->slot ? sel->slot : "",
+		 sel->id ? (sel->slot ? " -d " : "-d ") : "", sel->id ? sel->id : "");
+}
+
 static int run(int argc, char **argv)
 {
+	struct opts o = { 0 };
 	struct vf_pcidev *devs = NULL;
 	struct vf_table *t;
 	int n, i, shown = 0, code = 0;
 
-	vf_parse_args(&argp, argc, argv, 0, NULL);
-	n = vf_pci_scan(&vf_sel, &devs);
+	vf_parse_args(&argp, argc, argv, 0, &o);
+	n = vf_pci_scan(&o.sel, &devs);
 	if (n < 0)
 		return -n;
-	if (opt.bars)
-		t = vf_table_new("bars", bar_cols, sizeof(bar_cols) / sizeof(bar_cols[0]),
-				 opt.probe ? BAR_DEFAULTS_PROBE : BAR_DEFAULTS);
+	if (o.bars)
+		t = vf_table_new("bars", bar_cols, VF_ARRAY_SIZE(bar_cols),
+				 o.probe ? BAR_DEFAULTS_PROBE : BAR_DEFAULTS, &o.table);
 	else
-		t = vf_table_new("devices", dev_cols, sizeof(dev_cols) / sizeof(dev_cols[0]),
-				 opt.probe ? DEV_DEFAULTS_PROBE : DEV_DEFAULTS);
+		t = vf_table_new("devices", dev_cols, VF_ARRAY_SIZE(dev_cols),
+				 o.probe ? DEV_DEFAULTS_PROBE : DEV_DEFAULTS, &o.table);
 	if (!t) {
 		free(devs);
 		return VF_EXIT_USAGE;
@@ -245,10 +263,10 @@ static int run(int argc, char **argv)
 		const struct vf_pcidev *d = &devs[i];
 		struct probe p, *pp = NULL;
 
-		if (!opt.all && !d->vfio)
+		if (!o.all && !d->vfio)
 			continue;
 		shown++;
-		if (opt.probe && d->vfio) {
+		if (o.probe && d->vfio) {
 			do_probe(d, &p);
 			pp = &p;
 			if (!p.done) {
@@ -257,19 +275,17 @@ static int run(int argc, char **argv)
 					code = p.code;
 			}
 		}
-		if (opt.bars)
+		if (o.bars)
 			bar_rows(t, d, pp);
 		else
-			dev_row(t, d, pp);
+			dev_row(t, d, pp, o.table.bytes);
 	}
 	free(devs);
 	i = vf_table_print(t);
 	if (!shown && !vf.json) {
 		char sel[160];
 
-		snprintf(sel, sizeof(sel), "%s%s%s%s", vf_sel.slot ? "-s " : "",
-			 vf_sel.slot ? vf_sel.slot : "", vf_sel.id ? (vf_sel.slot ? " -d " : "-d ") : "",
-			 vf_sel.id ? vf_sel.id : "");
+		sel_text(&o.sel, sel, sizeof(sel));
 		if (!n)
 			vf_warn("no PCI device %s%s", *sel ? "matches " : "found", sel);
 		else if (*sel)

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +14,16 @@
 #include "cmd.h"
 #include "mapping.h"
 #include "output.h"
+#include "lines.h"
 #include "procfs.h"
 #include "source.h"
+#include "wait.h"
 
-static struct {
+struct opts {
 	bool hold;
-} opt;
+	struct vf_source_opts src;
+	struct vf_table_opts table;
+};
 
 enum {
 	COL_PID, COL_ADDR, COL_LENGTH, COL_SOURCE, COL_KIND, COL_DEVICE, COL_BAR, COL_BAROFF,
@@ -47,27 +50,31 @@ static const struct vf_colinfo cols[] = {
 static int find_line(uintptr_t addr, char *out, size_t sz, struct vf_maps_line *m)
 {
 	FILE *f = fopen("/proc/self/maps", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int r = -1;
+	struct vf_lines r;
+	const char *line;
+	size_t len;
+	int found = -1;
 
 	if (!f)
 		return -1;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		if (vf_parse_maps_line(line, (size_t)len, m) || addr < m->start || addr >= m->end)
+	if (vf_lines_open(&r, f)) {
+		fclose(f);
+		return -1;
+	}
+	while ((line = vf_lines_next(&r, &len))) {
+		if (vf_parse_maps_line(line, len, m) || addr < m->start || addr >= m->end)
 			continue;
 		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		snprintf(out, sz, "%s", line);
+			len--;
+		vf_strlcpy(out, sz, line, len);
 		/* m points into line: re-parse the copy */
 		vf_parse_maps_line(out, strlen(out), m);
-		r = 0;
+		found = 0;
 		break;
 	}
-	free(line);
+	vf_lines_close(&r);
 	fclose(f);
-	return r;
+	return found;
 }
 
 /* The physical address of BAR bar of device b, from sysfs "resource". */
@@ -100,19 +107,24 @@ static int bar_start(const struct vf_bdf *b, unsigned int bar, uint64_t *start)
  * debugfs, not root, or no entry (the kernel tracks no type there). */
 static const char *pat_memtype(uint64_t pa, char *out, size_t sz)
 {
-	char p[PATH_MAX], *line = NULL;
+	char p[PATH_MAX], buf[256], *end;
 	unsigned long long s, e;
-	const char *r = NULL;
-	size_t cap = 0;
+	const char *r = NULL, *line;
+	struct vf_lines lr;
+	size_t len;
 	FILE *f;
 
 	if (vf_path(p, sizeof(p), "/sys/kernel/debug/x86/pat_memtype_list") || !(f = fopen(p, "re"))) {
 		vf_info("no memory type: %s: %s", p, vf_strerror(errno));
 		return NULL;
 	}
-	while (getline(&line, &cap, f) > 0) {
+	if (vf_lines_open(&lr, f)) {
+		fclose(f);
+		return NULL;
+	}
+	while ((line = vf_lines_next(&lr, &len))) {
 		/* "PAT: [mem 0xSTART-0xEND] TYPE" */
-		char *q = line, *end;
+		char *q = vf_strlcpy(buf, sizeof(buf), line, len);
 
 		if (strncmp(q, "PAT: [mem ", 10) != 0)
 			continue;
@@ -132,14 +144,14 @@ static const char *pat_memtype(uint64_t pa, char *out, size_t sz)
 			break;
 		}
 	}
-	free(line);
+	vf_lines_close(&lr);
 	fclose(f);
 	return r;
 }
 
-static int report(const struct vf_mapping *mp)
+static int report(const struct vf_mapping *mp, const struct vf_table_opts *to)
 {
-	struct vf_table *t = vf_table_new("mappings", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+	struct vf_table *t = vf_table_new("mappings", cols, VF_ARRAY_SIZE(cols), DEFAULTS, to);
 	struct vf_decode_ctx ctx = VF_DECODE_CTX(getpid());
 	struct vf_maps_line m;
 	struct vf_decoded d;
@@ -187,21 +199,20 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
+	struct opts *o = state->input;
+
 	switch (key) {
-	case 'H': opt.hold = true; return 0;
+	case ARGP_KEY_INIT:
+		vf_args_source_inputs(state, &o->src, &o->table);
+		return 0;
+	case 'H': o->hold = true; return 0;
 	case ARGP_KEY_ARG:
 		vf_usage_error(state, "unexpected argument '%s'", arg);
 	}
 	return ARGP_ERR_UNKNOWN;
 }
 
-static char *help_filter(int key, const char *text, void *input)
-{
-	(void)input;
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
-}
+VF_COLUMNS_HELP_FILTER(help_filter, cols, DEFAULTS)
 
 static const struct argp_child children[] = {
 	{ &vf_source_argp, 0, "Source:", 1 },
@@ -220,13 +231,14 @@ static const struct argp argp = {
 
 static int run(int argc, char **argv)
 {
+	struct opts opt = { .src = VF_SOURCE_OPTS_INIT };
 	struct vf_mapping m;
 	int r;
 
-	vf_parse_args(&argp, argc, argv, 0, NULL);
-	r = vf_source_map(&m, false);
+	vf_parse_args(&argp, argc, argv, 0, &opt);
+	r = vf_source_map(&opt.src, false, &m);
 	if (!r)
-		r = report(&m);
+		r = report(&m, &opt.table);
 	if (!r && opt.hold) {
 		if (!vf.quiet && !vf.json)
 			fprintf(stderr, "vfbuf: map: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",

@@ -15,14 +15,16 @@
 #include "output.h"
 #include "parse.h"
 #include "mapping.h"
+#include "lines.h"
 #include "procfs.h"
 
-static struct {
+struct opts {
 	bool all, everything;
 	const char *file;
 	char **pids;
 	int npids;
-} opt;
+	struct vf_table_opts table;
+};
 
 enum {
 	COL_PID, COL_START, COL_END, COL_SIZE, COL_PERMS, COL_OFFSET, COL_KIND, COL_DEVICE,
@@ -51,6 +53,7 @@ static const struct vf_colinfo cols[] = {
 struct source {
 	const char *label; /* for warnings */
 	struct vf_decode_ctx ctx;
+	bool everything;   /* --everything */
 };
 
 static void decode(struct vf_table *t, struct source *src, const struct vf_maps_line *m,
@@ -59,7 +62,7 @@ static void decode(struct vf_table *t, struct source *src, const struct vf_maps_
 	struct vf_decoded d;
 	char bdfs[VF_BDF_LEN];
 
-	if (!vf_decode_mapping(&src->ctx, m, &d) && !opt.everything)
+	if (!vf_decode_mapping(&src->ctx, m, &d) && !src->everything)
 		return;
 	vf_table_row(t);
 	if (src->ctx.pid)
@@ -85,68 +88,21 @@ static void decode(struct vf_table *t, struct source *src, const struct vf_maps_
 	vf_cell_u64(t, COL_LINE, lineno);
 }
 
-/* Lines of f, read in blocks: getline() costs more than parsing a line.
- * The buffer grows only for a line longer than it. */
-struct lines {
-	FILE *f;
-	char *buf;
-	size_t cap, pos, end;
-};
-
-/* The next line (with its '\n', if any) or NULL at the end of f. */
-static const char *next_line(struct lines *r, size_t *len)
-{
-	for (;;) {
-		char *nl = r->end > r->pos ? memchr(r->buf + r->pos, '\n', r->end - r->pos) : NULL;
-		const char *line = r->buf + r->pos;
-		size_t got;
-
-		if (nl) {
-			*len = (size_t)(nl + 1 - line);
-			r->pos += *len;
-			return line;
-		}
-		if (feof(r->f) || ferror(r->f)) {
-			if (r->pos == r->end)
-				return NULL;
-			*len = r->end - r->pos; /* the last line has no '\n' */
-			r->pos = r->end;
-			return line;
-		}
-		memmove(r->buf, line, r->end - r->pos);
-		r->end -= r->pos;
-		r->pos = 0;
-		if (r->end == r->cap) {
-			char *b = realloc(r->buf, r->cap * 2);
-
-			if (!b) {
-				vf_warn("a line too long for memory, skipped the rest");
-				return NULL;
-			}
-			r->buf = b;
-			r->cap *= 2;
-		}
-		got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
-		r->end += got;
-	}
-}
-
 static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
 {
-	struct lines r = { f, malloc(65536), 65536, 0, 0 };
+	struct vf_lines r;
 	const char *line;
 	size_t len;
-	unsigned long lineno = 0;
 
-	if (!r.buf) {
+	if (vf_lines_open(&r, f)) {
 		vf_warn("%s: %s", src->label, vf_strerror(ENOMEM));
 		return;
 	}
-	while ((line = next_line(&r, &len))) {
+	while ((line = vf_lines_next(&r, &len))) {
 		struct vf_maps_line m;
+		unsigned long lineno = r.lineno;
 		size_t i;
 
-		lineno++;
 		if (!vf_parse_maps_line(line, len, &m)) {
 			decode(t, src, &m, lineno);
 			continue;
@@ -157,14 +113,17 @@ static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
 		if (i < len) /* blank lines pass silently */
 			vf_warn("%s:%lu: not a maps line, skipped", src->label, lineno);
 	}
-	free(r.buf);
+	if (r.toolong)
+		vf_warn("%s: %lu line%s longer than a maps line (%d bytes) skipped", src->label,
+			r.toolong, r.toolong == 1 ? "" : "s", VF_LINE_MAX);
+	vf_lines_close(&r);
 }
 
 /* One process.  Returns 0, or -errno when its maps cannot be read. */
-static int decode_pid(struct vf_table *t, pid_t pid)
+static int decode_pid(struct vf_table *t, pid_t pid, bool everything)
 {
 	char label[32];
-	struct source src = { label, VF_DECODE_CTX(pid) };
+	struct source src = { label, VF_DECODE_CTX(pid), everything };
 	FILE *f = vf_proc_maps_open(pid);
 
 	if (!f)
@@ -184,35 +143,36 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
+	struct opts *o = state->input;
 	uint64_t v;
 
 	switch (key) {
-	case 'a': opt.all = true; return 0;
-	case 'f': opt.file = arg; return 0;
-	case 'e': opt.everything = true; return 0;
+	case ARGP_KEY_INIT: {
+		void *const in[] = { &o->table, NULL };
+
+		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+		return 0;
+	}
+	case 'a': o->all = true; return 0;
+	case 'f': o->file = arg; return 0;
+	case 'e': o->everything = true; return 0;
 	case ARGP_KEY_ARGS:
-		opt.pids = state->argv + state->next;
-		opt.npids = state->argc - state->next;
-		for (int i = 0; i < opt.npids; i++)
-			if (vf_parse_u64(opt.pids[i], &v) || v == 0 || v > INT_MAX ||
-			    strspn(opt.pids[i], "0123456789") != strlen(opt.pids[i]))
-				vf_usage_error(state, "'%s': not a process ID", opt.pids[i]);
+		o->pids = state->argv + state->next;
+		o->npids = state->argc - state->next;
+		for (int i = 0; i < o->npids; i++)
+			if (vf_parse_u64(o->pids[i], &v) || v == 0 || v > INT_MAX ||
+			    strspn(o->pids[i], "0123456789") != strlen(o->pids[i]))
+				vf_usage_error(state, "'%s': not a process ID", o->pids[i]);
 		return 0;
 	case ARGP_KEY_END:
-		if ((opt.all ? 1 : 0) + (opt.file ? 1 : 0) + (opt.npids ? 1 : 0) > 1)
+		if ((o->all ? 1 : 0) + (o->file ? 1 : 0) + (o->npids ? 1 : 0) > 1)
 			vf_usage_error(state, "PID arguments, --all and --file exclude each other");
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
 
-static char *help_filter(int key, const char *text, void *input)
-{
-	(void)input;
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
-}
+VF_COLUMNS_HELP_FILTER(help_filter, cols, DEFAULTS)
 
 static const struct argp_child children[] = {
 	{ &vf_table_argp, 0, "Output:", 2 },
@@ -229,18 +189,19 @@ static const struct argp argp = {
 
 static int run(int argc, char **argv)
 {
+	struct opts opt = { 0 };
 	struct vf_table *t;
 	int r = 0, i;
 
-	vf_parse_args(&argp, argc, argv, 0, NULL);
-	t = vf_table_new("mappings", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+	vf_parse_args(&argp, argc, argv, 0, &opt);
+	t = vf_table_new("mappings", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &opt.table);
 	if (!t)
 		return VF_EXIT_USAGE;
 	if (opt.npids) {
 		for (i = 0; i < opt.npids; i++) {
 			/* NOLINTNEXTLINE(cert-err34-c): parse() checked the digits and range */
 			pid_t pid = (pid_t)atoi(opt.pids[i]);
-			int e = decode_pid(t, pid);
+			int e = decode_pid(t, pid, opt.everything);
 
 			if (!e)
 				continue;
@@ -264,7 +225,7 @@ static int run(int argc, char **argv)
 		}
 		while (vf_proc_next(&it, &pid)) {
 			procs++;
-			i = decode_pid(t, pid);
+			i = decode_pid(t, pid, opt.everything);
 			if (i == -EACCES || i == -EPERM)
 				unreadable++;
 		}
@@ -272,7 +233,7 @@ static int run(int argc, char **argv)
 		if (unreadable)
 			vf_warn("%d of %d processes could not be read (permission denied)", unreadable, procs);
 	} else {
-		struct source src = { "stdin", VF_DECODE_CTX(0) };
+		struct source src = { "stdin", VF_DECODE_CTX(0), opt.everything };
 		FILE *f = stdin;
 
 		if (opt.file && strcmp(opt.file, "-") != 0) {

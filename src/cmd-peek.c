@@ -7,17 +7,16 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
 #include "source.h"
+#include "wait.h"
 
-static struct {
+struct opts {
 	unsigned int width;
 	uint64_t count;
 	bool dump;
@@ -25,7 +24,8 @@ static struct {
 	uint64_t offset;
 	bool have_offset;
 	double watch; /* seconds; 0: read once */
-} opt = { .width = 4, .count = 1 };
+	struct vf_source_opts src;
+};
 
 enum { COL_OFFSET, COL_VALUE };
 static const struct vf_colinfo cols[] = {
@@ -74,7 +74,7 @@ static void to_bytes(const uint64_t *vals, size_t n, unsigned int width, uint8_t
 #endif
 }
 
-static int run_peek(struct vf_mapping *m)
+static int run_peek(const struct opts *o, struct vf_mapping *m)
 {
 	uint64_t *vals = malloc(CHUNK * sizeof(uint64_t));
 	uint8_t *bytes = malloc((size_t)CHUNK * 8);
@@ -86,52 +86,52 @@ static int run_peek(struct vf_mapping *m)
 		r = vf_error_errno(VF_EXIT_FAIL, ENOMEM, NULL, "buffers");
 		goto out;
 	}
-	if ((r = vf_access_check(m, "peek", opt.offset, opt.width, opt.count)))
+	if ((r = vf_access_check(m, "peek", o->offset, o->width, o->count)))
 		goto out;
-	if (opt.binary) {
-		bfd = open(opt.binary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (o->binary) {
+		bfd = open(o->binary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (bfd < 0) {
-			r = vf_error_errno(-1, errno, NULL, "--binary %s", opt.binary);
+			r = vf_error_errno(-1, errno, NULL, "--binary %s", o->binary);
 			goto out;
 		}
-	} else if (vf.json && !opt.dump) {
-		if (!(t = vf_table_new("values", cols, 2, "OFFSET,VALUE"))) {
+	} else if (vf.json && !o->dump) {
+		if (!(t = vf_table_new("values", cols, VF_ARRAY_SIZE(cols), "OFFSET,VALUE", NULL))) {
 			r = VF_EXIT_USAGE;
 			goto out;
 		}
 	}
-	while (done < opt.count) {
-		size_t n = opt.count - done > CHUNK ? CHUNK : (size_t)(opt.count - done), i;
-		uint64_t off = opt.offset + done * opt.width;
+	while (done < o->count) {
+		size_t n = o->count - done > CHUNK ? CHUNK : (size_t)(o->count - done), i;
+		uint64_t off = o->offset + done * o->width;
 
-		if ((r = vf_access_read(m, "peek", off, opt.width, n, vals)))
+		if ((r = vf_access_read(m, "peek", off, o->width, n, vals)))
 			break;
 		if (bfd >= 0) {
-			size_t len = n * opt.width, w = 0;
+			size_t len = n * o->width, w = 0;
 
-			to_bytes(vals, n, opt.width, bytes);
+			to_bytes(vals, n, o->width, bytes);
 			while (w < len) {
 				ssize_t k = write(bfd, bytes + w, len - w);
 
 				if (k < 0) {
-					r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing %s", opt.binary);
+					r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing %s", o->binary);
 					goto out;
 				}
 				w += (size_t)k;
 			}
-		} else if (opt.dump) {
-			to_bytes(vals, n, opt.width, bytes);
-			for (i = 0; i < n * opt.width; i += 16)
-				dump_line(off + i, bytes + i, n * opt.width - i < 16 ? n * opt.width - i : 16);
+		} else if (o->dump) {
+			to_bytes(vals, n, o->width, bytes);
+			for (i = 0; i < n * o->width; i += 16)
+				dump_line(off + i, bytes + i, n * o->width - i < 16 ? n * o->width - i : 16);
 		} else if (t) {
 			for (i = 0; i < n; i++) {
 				vf_table_row(t);
-				vf_cell_hex(t, COL_OFFSET, off + i * opt.width);
-				vf_cell(t, COL_VALUE, "0x%0*llx", (int)opt.width * 2, (unsigned long long)vals[i]);
+				vf_cell_hex(t, COL_OFFSET, off + i * o->width);
+				vf_cell(t, COL_VALUE, "0x%0*llx", (int)o->width * 2, (unsigned long long)vals[i]);
 			}
 		} else {
 			for (i = 0; i < n; i++)
-				printf("0x%0*llx\n", (int)opt.width * 2, (unsigned long long)vals[i]);
+				printf("0x%0*llx\n", (int)o->width * 2, (unsigned long long)vals[i]);
 		}
 		done += n;
 	}
@@ -148,15 +148,15 @@ static int run_peek(struct vf_mapping *m)
 			{ "BYTES", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "bytes written" },
 		};
 
-		if (!(t = vf_table_new("binary", bcols, 4, "FILE,OFFSET,WIDTH,BYTES"))) {
+		if (!(t = vf_table_new("binary", bcols, VF_ARRAY_SIZE(bcols), "FILE,OFFSET,WIDTH,BYTES", NULL))) {
 			r = VF_EXIT_USAGE;
 			goto out;
 		}
 		vf_table_row(t);
-		vf_cell_str(t, 0, opt.binary);
-		vf_cell_hex(t, 1, opt.offset);
-		vf_cell(t, 2, "%u", opt.width);
-		vf_cell_u64(t, 3, opt.count * opt.width);
+		vf_cell_str(t, 0, o->binary);
+		vf_cell_hex(t, 1, o->offset);
+		vf_cell(t, 2, "%u", o->width);
+		vf_cell_u64(t, 3, o->count * o->width);
 		r = vf_table_print(t);
 		t = NULL;
 	}
@@ -164,7 +164,7 @@ out:
 	if (t)
 		vf_table_free(t);
 	if (bfd >= 0 && close(bfd) && !r)
-		r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "closing %s", opt.binary);
+		r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "closing %s", o->binary);
 	free(vals);
 	free(bytes);
 	return r;
@@ -184,39 +184,38 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
+	struct opts *o = state->input;
+
 	switch (key) {
-	case 'w': opt.width = vf_arg_width(state, arg); return 0;
+	case ARGP_KEY_INIT:
+		vf_args_source_inputs(state, &o->src, NULL);
+		return 0;
+	case 'w': o->width = vf_arg_width(state, arg); return 0;
 	case 'c':
-		opt.count = vf_arg_u64(state, "--count", arg);
-		if (!opt.count)
+		o->count = vf_arg_u64(state, "--count", arg);
+		if (!o->count)
 			vf_usage_error(state, "--count 0: nothing to read");
 		return 0;
-	case 'D': opt.dump = true; return 0;
-	case 'B': opt.binary = arg; return 0;
-	case OPT_WATCH: {
-		char *end;
-
-		errno = 0;
-		opt.watch = strtod(arg, &end);
-		if (errno || *end || end == arg || !(opt.watch > 0 && opt.watch <= 1e6))
-			vf_usage_error(state, "--watch '%s': not a number of seconds above 0", arg);
+	case 'D': o->dump = true; return 0;
+	case 'B': o->binary = arg; return 0;
+	case OPT_WATCH:
+		o->watch = vf_arg_seconds(state, "--watch", arg, false);
 		return 0;
-	}
 	case ARGP_KEY_ARG:
-		if (opt.have_offset)
+		if (o->have_offset)
 			vf_usage_error(state, "unexpected argument '%s'", arg);
-		opt.offset = vf_arg_u64(state, "OFFSET", arg);
-		opt.have_offset = true;
+		o->offset = vf_arg_u64(state, "OFFSET", arg);
+		o->have_offset = true;
 		return 0;
 	case ARGP_KEY_END:
-		if (!opt.have_offset)
+		if (!o->have_offset)
 			vf_usage_error(state, "no OFFSET given");
-		if (opt.dump && opt.binary)
+		if (o->dump && o->binary)
 			vf_usage_error(state, "--dump and --binary exclude each other");
-		if (opt.watch > 0 && opt.binary)
+		if (o->watch > 0 && o->binary)
 			vf_usage_error(state, "--watch and --binary exclude each other");
 		/* a hexdump is text to read; -J alone gives the values as JSON */
-		if (opt.dump && vf.json)
+		if (o->dump && vf.json)
 			vf_usage_error(state, "-J with --dump: not supported (a hexdump is for reading; "
 					      "-J without --dump prints the values as JSON)");
 		return 0;
@@ -238,22 +237,17 @@ static const struct argp argp = {
 	children, NULL, NULL
 };
 
-/* --watch: a round of reads every opt.watch seconds, until a signal (0)
+/* --watch: a round of reads every o->watch seconds, until a signal (0)
  * or an error (a fault: 3). */
-static int watch(struct vf_mapping *m)
+static int watch(const struct opts *o, struct vf_mapping *m)
 {
-	struct timespec ts = { (time_t)opt.watch,
-			       (long)((opt.watch - (double)(time_t)opt.watch) * 1e9) };
+	struct timespec ts = vf_timespec(o->watch);
 	sigset_t set, old;
 	int r, sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	vf_block_term_signals(&set, &old);
 	for (;;) {
-		if ((r = run_peek(m)))
+		if ((r = run_peek(o, m)))
 			break;
 		if (fflush(stdout)) {
 			r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing standard output");
@@ -272,16 +266,16 @@ static int watch(struct vf_mapping *m)
 
 static int run(int argc, char **argv)
 {
+	struct opts opt = { .width = 4, .count = 1, .src = VF_SOURCE_OPTS_INIT };
 	struct vf_mapping m;
 	int r;
 
-	vf_src.write = false;
-	vf_parse_args(&argp, argc, argv, 0, NULL);
-	r = vf_source_map(&m, true);
+	vf_parse_args(&argp, argc, argv, 0, &opt);
+	r = vf_source_map(&opt.src, true, &m);
 	if (!r && opt.watch > 0)
-		r = watch(&m);
+		r = watch(&opt, &m);
 	else if (!r)
-		r = run_peek(&m);
+		r = run_peek(&opt, &m);
 	vf_source_unmap(&m);
 	return r;
 }

@@ -12,13 +12,14 @@
 #include "parse.h"
 #include "source.h"
 
-static struct {
+struct opts {
 	unsigned int width;
 	bool verify;
 	uint64_t offset;
 	char **values;
 	int nvalues;
-} opt = { .width = 4 };
+	struct vf_source_opts src;
+};
 
 static const struct argp_option options[] = {
 	{ "width", 'w', "BYTES", 0, "Access width: 1, 2, 4 (default) or 8", 0 },
@@ -28,21 +29,25 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	(void)arg;
+	struct opts *o = state->input;
+
 	switch (key) {
-	case 'w': opt.width = vf_arg_width(state, arg); return 0;
-	case 'V': opt.verify = true; return 0;
+	case ARGP_KEY_INIT:
+		vf_args_source_inputs(state, &o->src, NULL);
+		return 0;
+	case 'w': o->width = vf_arg_width(state, arg); return 0;
+	case 'V': o->verify = true; return 0;
 	case ARGP_KEY_ARGS:
-		opt.values = state->argv + state->next;
-		opt.nvalues = state->argc - state->next;
+		o->values = state->argv + state->next;
+		o->nvalues = state->argc - state->next;
 		return 0;
 	case ARGP_KEY_END:
-		if (opt.nvalues < 2)
+		if (o->nvalues < 2)
 			vf_usage_error(state, "need OFFSET and at least one VALUE");
 		/* numbers are usage errors, worded as every number option's */
-		opt.offset = vf_arg_u64(state, "OFFSET", opt.values[0]);
-		for (int i = 1; i < opt.nvalues; i++)
-			vf_arg_u64(state, "VALUE", opt.values[i]);
+		o->offset = vf_arg_u64(state, "OFFSET", o->values[0]);
+		for (int i = 1; i < o->nvalues; i++)
+			vf_arg_u64(state, "VALUE", o->values[i]);
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
@@ -64,13 +69,14 @@ static const struct argp argp = {
 
 static int run(int argc, char **argv)
 {
+	struct opts opt = { .width = 4, .src = VF_SOURCE_OPTS_INIT };
 	struct vf_mapping m;
 	uint64_t off, *vals = NULL, *back = NULL;
 	size_t n, i;
 	int r;
 
-	vf_src.write = true;
-	vf_parse_args(&argp, argc, argv, 0, NULL);
+	opt.src.write = true;
+	vf_parse_args(&argp, argc, argv, 0, &opt);
 	/* everything is checked before the device is touched (the numbers
 	 * parse: the argp parser checked them) */
 	off = opt.offset;
@@ -93,7 +99,7 @@ static int run(int argc, char **argv)
 					s, opt.width);
 		}
 	}
-	r = vf_source_map(&m, true);
+	r = vf_source_map(&opt.src, true, &m);
 	if (!r)
 		r = vf_access_check(&m, "poke", off, opt.width, n);
 	if (!r)

@@ -16,15 +16,18 @@
 #include "cmd.h"
 #include "dmabuf.h"
 #include "output.h"
+#include "pidfd.h"
 #include "procfs.h"
-#include "source.h"
+#include "uapi.h"
 #include "vend.h"
+#include "vendproto.h"
 
-static struct {
+struct opts {
 	int fd;
 	pid_t pid;
 	const char *connect;
-} opt = { .fd = -1 };
+	struct vf_select sel;
+};
 
 enum { OPT_FD = 0x200, OPT_PID, OPT_CONNECT };
 
@@ -37,28 +40,30 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	uint64_t v;
+	struct opts *o = state->input;
 
 	switch (key) {
-	case OPT_CONNECT: opt.connect = arg; return 0;
+	case ARGP_KEY_INIT: {
+		void *const in[] = { &o->sel, NULL };
+
+		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+		return 0;
+	}
+	case OPT_CONNECT: o->connect = arg; return 0;
 	case OPT_PID:
-		v = (uint64_t)vf_arg_id(state, "--pid", arg, INT_MAX);
-		if (!v)
-			vf_usage_error(state, "--pid 0: not a process");
-		opt.pid = (pid_t)v;
+		o->pid = vf_arg_pid(state, arg);
 		return 0;
 	case OPT_FD:
-		v = (uint64_t)vf_arg_id(state, "--fd", arg, INT_MAX);
-		opt.fd = (int)v;
+		o->fd = (int)vf_arg_id(state, "--fd", arg, INT_MAX);
 		return 0;
 	case ARGP_KEY_ARG:
 		vf_usage_error(state, "unexpected argument '%s'", arg);
 	case ARGP_KEY_END:
-		if (opt.connect && (opt.fd >= 0 || opt.pid))
+		if (o->connect && (o->fd >= 0 || o->pid))
 			vf_usage_error(state, "--connect excludes --fd and --pid");
-		if (!opt.connect && opt.fd < 0)
+		if (!o->connect && o->fd < 0)
 			vf_usage_error(state, "name the buffer: --connect SOCKET, --pid PID --fd FD, or --fd FD -s BDF");
-		if (opt.fd >= 0 && !opt.pid && !vf_sel.slot && !vf_sel.id)
+		if (o->fd >= 0 && !o->pid && !o->sel.slot && !o->sel.id)
 			vf_usage_error(state, "--fd without --pid needs the device (-s BDF or -d VENDOR:DEVICE)");
 		return 0;
 	}
@@ -104,8 +109,7 @@ static int report(const struct revoked *w, const char *sentence)
 		printf("%s\n", sentence);
 		return 0;
 	}
-	t = vf_table_new("revoked", cols, sizeof(cols) / sizeof(cols[0]),
-			 "DEVICE,SERIES,PID,FD,INODE,SOCKET");
+	t = vf_table_new("revoked", cols, VF_ARRAY_SIZE(cols), "DEVICE,SERIES,PID,FD,INODE,SOCKET", NULL);
 	if (!t)
 		return VF_EXIT_USAGE;
 	vf_table_row(t);
@@ -128,55 +132,39 @@ static unsigned long long inode_of(int fd)
 	return fstat(fd, &st) ? 0 : (unsigned long long)st.st_ino;
 }
 
-/* KEY=VALUE from a vending description into out ("" when absent). */
-static void desc_value(const char *desc, const char *key, char *out, size_t sz)
+static int revoke_pid(const struct opts *o)
 {
-	size_t klen = strlen(key);
-	const char *p = desc;
-
-	out[0] = '\0';
-	while ((p = strstr(p, key))) {
-		if ((p == desc || p[-1] == ' ') && p[klen] == '=') {
-			p += klen + 1;
-			snprintf(out, sz, "%.*s", (int)strcspn(p, " "), p);
-			return;
-		}
-		p += klen;
-	}
-}
-
-static int revoke_pid(void)
-{
-	struct revoked w = { .pid = opt.pid, .fd = opt.fd };
-	struct vf_device d;
+	struct revoked w = { .pid = o->pid, .fd = o->fd };
+	struct vf_device d = { .rev = NULL };
 	char sentence[256];
 	int pidfd, dfd, bfd, r, devfd;
 
-	if ((r = vf_device_held(opt.pid, &vf_sel, "only the process that owns the device can revoke", &d,
-				&devfd)))
+	if ((r = vf_device_held(o->pid, &o->sel, "only the process that owns the device can revoke",
+				&d.pci, &devfd)))
 		return r;
+	d.rev = vf_uapi_for(&d.pci, d.declared, sizeof(d.declared));
 	if (!d.rev) /* say so before taking anything */
 		return vf_series_absent("revoking a dma-buf", &d.pci, d.declared);
-	if ((pidfd = vf_pidfd_open(opt.pid)) < 0)
+	if ((pidfd = vf_pidfd_open(o->pid)) < 0)
 		return -pidfd;
-	if ((bfd = vf_pidfd_getfd(pidfd, opt.pid, opt.fd, "dma-buf")) < 0) {
+	if ((bfd = vf_pidfd_getfd(pidfd, o->pid, o->fd, "dma-buf")) < 0) {
 		close(pidfd);
 		return -bfd;
 	}
-	if ((dfd = vf_pidfd_getfd(pidfd, opt.pid, devfd, "VFIO device")) < 0) {
+	if ((dfd = vf_pidfd_getfd(pidfd, o->pid, devfd, "VFIO device")) < 0) {
 		close(bfd);
 		close(pidfd);
 		return -dfd;
 	}
 	/* through our copy of its fd: revoking through a dup revokes the buffer */
-	snprintf(sentence, sizeof(sentence), "fd %d of process %d", opt.fd, (int)opt.pid);
-	r = vf_revoke_named(&d, dfd, bfd, sentence);
+	snprintf(sentence, sizeof(sentence), "fd %d of process %d", o->fd, (int)o->pid);
+	r = vf_revoke(&d, dfd, bfd, sentence);
 	if (!r) {
 		w.device = d.pci.bdfstr;
 		w.series = d.rev->name;
 		w.ino = inode_of(bfd);
 		snprintf(sentence, sizeof(sentence), "revoked fd %d of process %d (device %s, series %s)",
-			 opt.fd, (int)opt.pid, d.pci.bdfstr, d.rev->name);
+			 o->fd, (int)o->pid, d.pci.bdfstr, d.rev->name);
 		r = report(&w, sentence);
 	}
 	close(dfd);
@@ -187,12 +175,15 @@ static int revoke_pid(void)
 
 static int run(int argc, char **argv)
 {
-	char desc[VF_VEND_MSG_MAX], sentence[VF_VEND_MSG_MAX + 64], dev[32], ino[32];
+	struct opts opt = { .fd = -1 };
+	char desc[VF_VEND_MSG_MAX], sentence[VF_VEND_MSG_MAX + 64];
 	struct revoked w = { .fd = -1 };
+	struct vf_vend_desc vd;
+	struct vf_pcidev pci;
 	struct vf_device d;
 	int r, sock, fd;
 
-	vf_parse_args(&argp, argc, argv, 0, NULL);
+	vf_parse_args(&argp, argc, argv, 0, &opt);
 	if (opt.connect) {
 		if ((r = vf_vend_connect(opt.connect, &sock, &fd, desc, sizeof(desc))))
 			return r;
@@ -200,10 +191,9 @@ static int run(int argc, char **argv)
 		r = vf_vend_revoke(sock, opt.connect);
 		close(sock);
 		if (!r) {
-			desc_value(desc, "device", dev, sizeof(dev));
-			desc_value(desc, "inode", ino, sizeof(ino));
-			w.device = *dev ? dev : NULL;
-			w.ino = strtoull(ino, NULL, 10);
+			vf_vend_parse_desc(desc, &vd);
+			w.device = *vd.device ? vd.device : NULL;
+			w.ino = vd.has_inode ? vd.inode : 0;
 			w.socket = opt.connect;
 			snprintf(sentence, sizeof(sentence), "revoked the dma-buf served at %s (%s)",
 				 opt.connect, desc);
@@ -212,10 +202,14 @@ static int run(int argc, char **argv)
 		return r;
 	}
 	if (opt.pid)
-		return revoke_pid();
-	if ((r = vf_device_open(&vf_sel, &d)))
+		return revoke_pid(&opt);
+	if ((r = vf_device_find(&opt.sel, &pci)))
 		return r;
-	r = vf_revoke(&d, d.vfio.device, opt.fd);
+	if ((r = vf_device_open(&pci, &d))) {
+		vf_device_close(&d);
+		return r;
+	}
+	r = vf_revoke(&d, d.vfio.device, opt.fd, NULL);
 	if (!r) {
 		w.device = d.pci.bdfstr;
 		w.series = d.rev->name;

@@ -13,12 +13,14 @@
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
+#include "lines.h"
 #include "procfs.h"
 
-static struct {
+struct opts {
 	long pid; /* -1: all */
 	long fd;  /* -1: all */
-} opt = { -1, -1 };
+	struct vf_table_opts table;
+};
 
 enum {
 	COL_KIND, COL_INODE, COL_SIZE, COL_EXPORTER, COL_NAME, COL_DEVICE, COL_BAR,
@@ -86,37 +88,39 @@ struct entry {
 	struct strbuf holders, maps;
 };
 
-static struct {
+/* What a run collects. */
+struct scan {
+	const struct opts *o;
 	struct entry *v;
 	size_t n, cap;
 	int procs, unreadable;
 	bool fd_found;
-} st;
+};
 
-static struct entry *new_entry(void)
+static struct entry *new_entry(struct scan *st)
 {
-	if (st.n == st.cap) {
-		size_t cap = st.cap ? st.cap * 2 : 32;
-		struct entry *v = realloc(st.v, cap * sizeof(*v));
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 32;
+		struct entry *v = realloc(st->v, cap * sizeof(*v));
 
 		if (!v)
 			return NULL;
-		st.v = v;
-		st.cap = cap;
+		st->v = v;
+		st->cap = cap;
 	}
-	memset(&st.v[st.n], 0, sizeof(st.v[0]));
-	return &st.v[st.n++];
+	memset(&st->v[st->n], 0, sizeof(st->v[0]));
+	return &st->v[st->n++];
 }
 
-static struct entry *dmabuf_entry(uint64_t ino)
+static struct entry *dmabuf_entry(struct scan *st, uint64_t ino)
 {
 	struct entry *e;
 	size_t i;
 
-	for (i = 0; i < st.n; i++)
-		if (!st.v[i].vfio_device && st.v[i].ino == ino)
-			return &st.v[i];
-	if ((e = new_entry()))
+	for (i = 0; i < st->n; i++)
+		if (!st->v[i].vfio_device && st->v[i].ino == ino)
+			return &st->v[i];
+	if ((e = new_entry(st)))
 		e->ino = ino;
 	return e;
 }
@@ -136,6 +140,7 @@ static void set_name(struct entry *e, const char *name, size_t len)
 }
 
 struct proc_ctx {
+	struct scan *st;
 	pid_t pid;
 	char comm[64];
 };
@@ -143,24 +148,25 @@ struct proc_ctx {
 static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 {
 	struct proc_ctx *pc = arg;
+	struct scan *st = pc->st;
 	struct vf_fdinfo fi;
 	struct entry *e;
 	struct vf_bdf b;
 	int r;
 
-	if (opt.fd >= 0 && fd != opt.fd)
+	if (st->o->fd >= 0 && fd != st->o->fd)
 		return 0;
 	if (!vf_target_is_dmabuf(target) && !vf_target_is_vfio_device(target)) {
-		if (opt.fd >= 0)
+		if (st->o->fd >= 0)
 			return vf_error(VF_EXIT_FAIL, NULL, "not a dma-buf or VFIO device fd",
 					"fd %d of process %d (%s)", fd, (int)pid, target);
 		return 0;
 	}
 	if ((r = vf_proc_fdinfo(pid, fd, &fi)))
 		return r == -EACCES || r == -EPERM ? r : 0; /* unreadable, or closed meanwhile */
-	st.fd_found = true;
+	st->fd_found = true;
 	if (vf_target_is_vfio_device(target)) {
-		if (!(e = new_entry()))
+		if (!(e = new_entry(st)))
 			return 0;
 		e->vfio_device = true;
 		if (fi.is_vfio_device && !vf_bdf_from_syspath(fi.syspath, &b))
@@ -171,7 +177,7 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 		sb_add(&e->holders, "%d(%s):%d", (int)pid, pc->comm, fd);
 		return 0;
 	}
-	if (!fi.has_ino || !(e = dmabuf_entry(fi.ino)))
+	if (!fi.has_ino || !(e = dmabuf_entry(st, fi.ino)))
 		return 0;
 	e->has_size = fi.has_size;
 	e->size = fi.size;
@@ -187,56 +193,60 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 static void scan_maps(struct proc_ctx *pc, uint64_t only_ino, bool only)
 {
 	FILE *f = vf_proc_maps_open(pc->pid);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct vf_lines r;
+	const char *line;
+	size_t len;
 
 	if (!f)
 		return;
-	while ((len = getline(&line, &cap, f)) > 0) {
+	if (vf_lines_open(&r, f)) {
+		fclose(f);
+		return;
+	}
+	while ((line = vf_lines_next(&r, &len))) {
 		struct vf_maps_line m;
 		struct entry *e;
 
-		if (vf_parse_maps_line(line, (size_t)len, &m) || m.path_len < 8 ||
+		if (vf_parse_maps_line(line, len, &m) || m.path_len < 8 ||
 		    memcmp(m.path, "/dmabuf:", 8) != 0)
 			continue;
 		if (only && m.inode != only_ino)
 			continue;
-		if (!(e = dmabuf_entry(m.inode)))
+		if (!(e = dmabuf_entry(pc->st, m.inode)))
 			continue;
 		set_name(e, m.path + 8, m.path_len - 8);
 		sb_add(&e->maps, "%d:%llx-%llx", (int)pc->pid, (unsigned long long)m.start,
 		       (unsigned long long)m.end);
 	}
-	free(line);
+	vf_lines_close(&r);
 	fclose(f);
 }
 
-static int scan_pid(pid_t pid)
+static int scan_pid(struct scan *st, pid_t pid)
 {
-	struct proc_ctx pc = { .pid = pid };
-	size_t before = st.n;
+	struct proc_ctx pc = { .st = st, .pid = pid };
+	size_t before = st->n;
 	uint64_t ino = 0;
 	int r;
 
 	vf_proc_comm(pid, pc.comm, sizeof(pc.comm));
-	st.procs++;
+	st->procs++;
 	r = vf_proc_fds(pid, on_fd, &pc);
 	if (r < 0) {
 		if (r == -EACCES || r == -EPERM)
-			st.unreadable++;
+			st->unreadable++;
 		return r;
 	}
 	if (r > 0)
 		return r; /* --fd: not a dma-buf, reported */
-	if (opt.fd >= 0) {
-		if (st.n == before)
+	if (st->o->fd >= 0) {
+		if (st->n == before)
 			return 0;
-		if (st.v[before].vfio_device)
+		if (st->v[before].vfio_device)
 			return 0;
-		ino = st.v[before].ino;
+		ino = st->v[before].ino;
 	}
-	scan_maps(&pc, ino, opt.fd >= 0);
+	scan_maps(&pc, ino, st->o->fd >= 0);
 	return 0;
 }
 
@@ -251,16 +261,16 @@ static int cmp_entry(const void *a, const void *b)
 	return 0;
 }
 
-static int print_table(void)
+static int print_table(struct scan *st)
 {
-	struct vf_table *t = vf_table_new("dmabufs", cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
+	struct vf_table *t = vf_table_new("dmabufs", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &st->o->table);
 	size_t i;
 
 	if (!t)
 		return VF_EXIT_USAGE;
-	qsort(st.v, st.n, sizeof(st.v[0]), cmp_entry);
-	for (i = 0; i < st.n; i++) {
-		struct entry *e = &st.v[i];
+	qsort(st->v, st->n, sizeof(st->v[0]), cmp_entry);
+	for (i = 0; i < st->n; i++) {
+		struct entry *e = &st->v[i];
 
 		vf_table_row(t);
 		vf_cell_str(t, COL_KIND, e->vfio_device ? "vfio-device" : "dmabuf");
@@ -289,30 +299,32 @@ static const struct argp_option options[] = {
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
+	struct opts *o = state->input;
+
 	switch (key) {
+	case ARGP_KEY_INIT: {
+		void *const in[] = { &o->table, NULL };
+
+		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+		return 0;
+	}
 	case 'p':
-		opt.pid = vf_arg_id(state, "--pid", arg, INT_MAX);
+		o->pid = vf_arg_id(state, "--pid", arg, INT_MAX);
 		return 0;
 	case 'f':
-		opt.fd = vf_arg_id(state, "--fd", arg, INT_MAX);
+		o->fd = vf_arg_id(state, "--fd", arg, INT_MAX);
 		return 0;
 	case ARGP_KEY_ARG:
 		vf_usage_error(state, "unexpected argument '%s'", arg);
 	case ARGP_KEY_END:
-		if (opt.fd >= 0 && opt.pid < 0)
+		if (o->fd >= 0 && o->pid < 0)
 			vf_usage_error(state, "--fd needs --pid");
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
 
-static char *help_filter(int key, const char *text, void *input)
-{
-	(void)input;
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	return vf_columns_help(cols, sizeof(cols) / sizeof(cols[0]), DEFAULTS);
-}
+VF_COLUMNS_HELP_FILTER(help_filter, cols, DEFAULTS)
 
 static const struct argp_child children[] = {
 	{ &vf_table_argp, 0, "Output:", 2 },
@@ -328,14 +340,16 @@ static const struct argp argp = {
 
 static int run(int argc, char **argv)
 {
+	struct opts opt = { .pid = -1, .fd = -1 };
+	struct scan sc = { .o = &opt }, *st = &sc;
 	struct vf_proc_iter it;
 	pid_t pid;
 	size_t i;
 	int r = 0;
 
-	vf_parse_args(&argp, argc, argv, 0, NULL);
+	vf_parse_args(&argp, argc, argv, 0, &opt);
 	if (opt.pid >= 0) {
-		r = scan_pid((pid_t)opt.pid);
+		r = scan_pid(st, (pid_t)opt.pid);
 		if (r == -ENOENT)
 			r = vf_error(VF_EXIT_FAIL, NULL, "no such process", "process %ld", opt.pid);
 		else if (r < 0)
@@ -344,28 +358,28 @@ static int run(int argc, char **argv)
 						   ? VF_HINT_FDS_RIGHTS
 						   : NULL,
 					   "reading the fds of process %ld", opt.pid);
-		else if (!r && opt.fd >= 0 && !st.fd_found)
-			r = vf_error(VF_EXIT_FAIL, NULL, "no such fd", "fd %ld of process %ld", opt.fd,
+		else if (!r && st->o->fd >= 0 && !st->fd_found)
+			r = vf_error(VF_EXIT_FAIL, NULL, "no such fd", "fd %ld of process %ld", st->o->fd,
 				     opt.pid);
 	} else {
 		if ((r = vf_proc_open(&it)) < 0)
 			return vf_error_errno(-1, -r, "is procfs mounted? (--sysroot changes where it is read)",
 					      "reading %s/proc", vf.sysroot);
 		while (vf_proc_next(&it, &pid))
-			scan_pid(pid);
+			scan_pid(st, pid);
 		vf_proc_close(&it);
 		r = 0;
 	}
 	if (!r)
-		r = print_table();
-	if (st.unreadable && opt.pid < 0)
+		r = print_table(st);
+	if (st->unreadable && opt.pid < 0)
 		vf_warn("%d of %d processes could not be read (permission denied) and are not shown; "
-			"root sees them (CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)", st.unreadable, st.procs);
-	for (i = 0; i < st.n; i++) {
-		free(st.v[i].holders.s);
-		free(st.v[i].maps.s);
+			"root sees them (CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)", st->unreadable, st->procs);
+	for (i = 0; i < st->n; i++) {
+		free(st->v[i].holders.s);
+		free(st->v[i].maps.s);
 	}
-	free(st.v);
+	free(st->v);
 	return r;
 }
 

@@ -7,6 +7,8 @@
 #define VFBUF_CMD_H
 
 #include <argp.h>
+#include <stdbool.h>
+#include <sys/types.h>
 
 #include "pcidev.h"
 #include "vfbuf.h"
@@ -17,14 +19,28 @@ struct vf_command {
 	int (*run)(int argc, char **argv); /* argv[0] is "vfbuf NAME" */
 };
 
-/* Option groups, for a command's argp children:
- *   vf_global_argp  -J -q -v --sysroot (accepted after the command too)
- *   vf_table_argp   -o -n -r
- *   vf_select_argp  -s -d, into vf_sel */
+/* Option groups, for a command's argp children.  Each parses into the
+ * input its parent gives it (vf_args_inputs):
+ *   vf_global_argp  -J -q -v --sysroot --uapi, into vf (vfbuf.h); no input
+ *   vf_table_argp   -o -n -r -b, into a struct vf_table_opts
+ *   vf_select_argp  -s -d, into a struct vf_select
+ *   vf_source_argp  --fd --pid --connect --bar --offset --length --wc
+ *                   --no-check --close-fd, into a struct vf_source_opts
+ *                   (its -s/-d: the select group's input is its .sel) */
 extern const struct argp vf_global_argp;
 extern const struct argp vf_table_argp;
 extern const struct argp vf_select_argp;
-extern struct vf_select vf_sel;
+extern const struct argp vf_source_argp;
+
+/* In a command's parser at ARGP_KEY_INIT: give its children (in the order
+ * of its argp children[]) their inputs; NULL for one that needs none. */
+void vf_args_inputs(struct argp_state *state, void *const *inputs, size_t n);
+/* The same for map, peek and poke, whose children are the source group,
+ * the select group (src->sel), then the table group (table) or none. */
+struct vf_source_opts;
+struct vf_table_opts;
+void vf_args_source_inputs(struct argp_state *state, struct vf_source_opts *src,
+			   struct vf_table_opts *table);
 
 /* Parse a command's arguments.  Usage errors print "vfbuf: CMD: ..." (or
  * JSON) and exit 2; --help and --usage exit 0. */
@@ -50,11 +66,14 @@ void vf_usage_error(const struct argp_state *state, const char *fmt, ...)
 /* Parse a number option (vf_parse_u64) or exit 2. */
 unsigned long long vf_arg_u64(const struct argp_state *state, const char *opt, const char *arg);
 
-/* --hold: block SIGINT, SIGTERM and SIGHUP and wait for one. */
-void vf_wait_for_signal(void);
-
 /* Parse a decimal id (a PID, an fd) up to max, or exit 2. */
 long vf_arg_id(const struct argp_state *state, const char *opt, const char *arg, long max);
+/* --pid: a process ID (not 0), or exit 2. */
+pid_t vf_arg_pid(const struct argp_state *state, const char *arg);
+/* --bar: 0 to VF_NBARS - 1, or exit 2. */
+unsigned int vf_arg_bar(const struct argp_state *state, const char *arg);
+/* SECONDS of opt, up to 1e6: above 0, or with zero_ok also 0; else exit 2. */
+double vf_arg_seconds(const struct argp_state *state, const char *opt, const char *arg, bool zero_ok);
 
 /* Parse --width (1, 2, 4 or 8) or exit 2. */
 unsigned int vf_arg_width(const struct argp_state *state, const char *arg);

@@ -16,28 +16,7 @@
 #include "output.h"
 #include "parse.h"
 #include "procfs.h"
-
-int vf_device_open(const struct vf_select *sel, struct vf_device *d)
-{
-	int r;
-
-	memset(d, 0, sizeof(*d));
-	d->vfio.device = d->vfio.group = d->vfio.container = d->vfio.iommufd = -1;
-	if ((r = vf_pci_find_one(sel, &d->pci)))
-		return r;
-	if ((r = vf_vfio_open(&d->pci, &d->vfio)))
-		return r;
-	d->rev = vf_uapi_for(&d->pci, d->declared, sizeof(d->declared));
-	vf_info("%s: driver %s, series revision %s (declared: %s, --uapi %s)", d->pci.bdfstr,
-		d->pci.driver, d->rev ? d->rev->name : "none", *d->declared ? d->declared : "none",
-		vf_uapi_selected_name());
-	return 0;
-}
-
-void vf_device_close(struct vf_device *d)
-{
-	vf_vfio_close(&d->vfio);
-}
+#include "vendproto.h"
 
 int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *declared)
 {
@@ -164,7 +143,7 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 	out->fd = -1;
 	if ((r = vf_export_check(&d->pci, req)))
 		return r;
-	r = vf_vfio_feature_probe(&d->vfio, VFIO_DEVICE_FEATURE_DMA_BUF, VFIO_DEVICE_FEATURE_GET);
+	r = vf_vfio_feature_probe(d->vfio.device, VFIO_DEVICE_FEATURE_DMA_BUF, VFIO_DEVICE_FEATURE_GET);
 	if (r == 0)
 		return vf_error(VF_EXIT_UNSUPPORTED,
 				"dma-buf export is in Linux 7.2 and later (CONFIG_VFIO_PCI_DMABUF)",
@@ -175,7 +154,7 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 						d->declared);
 		flags |= d->rev->export_flags_wc;
 	}
-	fd = vf_vfio_export(&d->vfio, req->bar, req->ranges, req->nranges,
+	fd = vf_vfio_export(d->vfio.device, req->bar, req->ranges, req->nranges,
 			    (req->rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC, flags);
 	if (fd < 0)
 		return export_refused(d, req, -fd);
@@ -212,12 +191,7 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 	return 0;
 }
 
-int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd)
-{
-	return vf_revoke_named(d, devfd, dmabuf_fd, NULL);
-}
-
-int vf_revoke_named(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what)
+int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what)
 {
 	char fdname[64];
 	const char *why = NULL;
@@ -277,10 +251,15 @@ void vf_export_ranges(const struct vf_export_req *req, char *out, size_t sz)
 void vf_export_describe(const struct vf_device *d, const struct vf_export_req *req,
 			const struct vf_export *e, char *out, size_t sz)
 {
-	char ranges[VF_MAX_RANGES * 40];
+	struct vf_vend_desc desc = VF_VEND_DESC_INIT;
 
-	vf_export_ranges(req, ranges, sizeof(ranges));
-	snprintf(out, sz, "size=%llu inode=%llu device=%s bar=%u ranges=%s name=%s access=%s wc=%d",
-		 (unsigned long long)e->size, (unsigned long long)e->ino, d->pci.bdfstr, req->bar,
-		 ranges, e->name, req->rdonly ? "ro" : "rw", e->wc ? 1 : 0);
+	desc.size = e->size;
+	desc.inode = e->ino;
+	snprintf(desc.device, sizeof(desc.device), "%s", d->pci.bdfstr);
+	desc.bar = req->bar;
+	vf_export_ranges(req, desc.ranges, sizeof(desc.ranges));
+	snprintf(desc.name, sizeof(desc.name), "%s", e->name);
+	desc.rdonly = req->rdonly;
+	desc.wc = e->wc;
+	vf_vend_format_desc(&desc, out, sz);
 }

@@ -3,7 +3,7 @@
  * dmabuf.h - exporting, naming and revoking VFIO dma-bufs, with every
  * refusal explained.
  *
- * Core layer, between the commands and the raw ioctls of vfio.h.  Errors
+ * Core layer, on the device layer (device.h) and the raw ioctls of vfio.h.  Errors
  * are printed here (what the kernel said and why it most likely said it);
  * functions return an exit code.
  */
@@ -13,23 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "device.h"
 #include "pcidev.h"
-#include "uapi.h"
 #include "vfio.h"
 
 #define VF_MAX_RANGES 64
-
-/* A device opened for dma-buf work. */
-struct vf_device {
-	struct vf_pcidev pci;
-	struct vf_vfio_dev vfio;
-	const struct vf_uapi_rev *rev; /* the series revision it speaks, or NULL */
-	char declared[16];             /* what its driver declares ("" none) */
-};
-
-/* Find exactly one device by selector and open it. */
-int vf_device_open(const struct vf_select *sel, struct vf_device *d);
-void vf_device_close(struct vf_device *d);
 
 struct vf_export_req {
 	unsigned int bar;
@@ -59,11 +47,10 @@ int vf_export_check(const struct vf_pcidev *pci, struct vf_export_req *req);
  * exit code. */
 int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *out);
 
-/* Revoke dmabuf_fd through devfd (a fd of d's device).  Returns an exit
- * code; 69 with the reason when the series is not there. */
-int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd);
-/* The same, naming the dma-buf what ("fd 6 of process 153") in errors. */
-int vf_revoke_named(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what);
+/* Revoke dmabuf_fd through devfd (a fd of d's device), naming it what in
+ * errors ("fd 6 of process 153"; NULL: "fd N").  Returns an exit code; 69
+ * with the reason when the series is not there. */
+int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what);
 
 /* The "series not in this kernel" error for an operation; exit 69. */
 int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *declared);

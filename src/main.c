@@ -22,12 +22,12 @@ static const struct vf_command *const commands[] = {
 	&vf_cmd_poke,
 	&vf_cmd_revoke,
 };
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define NCOMMANDS VF_ARRAY_SIZE(commands)
 
-static struct {
+struct opts {
 	bool version;
 	int cmd_index; /* argv index of the command name, 0 if none */
-} opts;
+};
 
 static const struct argp_option main_opts[] = {
 	{ "version", 'V', NULL, 0, "Print the version (with -v: also what the running kernel supports)", 0 },
@@ -36,14 +36,16 @@ static const struct argp_option main_opts[] = {
 
 static error_t main_parse(int key, char *arg, struct argp_state *state)
 {
+	struct opts *o = state->input;
+
 	(void)arg;
 	switch (key) {
 	case 'V':
-		opts.version = true;
+		o->version = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		/* the command: stop here, it parses the rest itself */
-		opts.cmd_index = state->next - 1;
+		o->cmd_index = state->next - 1;
 		state->next = state->argc;
 		return 0;
 	}
@@ -101,9 +103,9 @@ static int print_version(void)
 	printf("series revisions known:");
 	for (i = 0; vf_uapi_revs[i]; i++)
 		printf(" %s", vf_uapi_revs[i]->name);
-	printf("; --uapi %s%s\n", vf_uapi_selected_name(),
-	       !strcmp(vf_uapi_selected_origin(), "VFBUF_UAPI") ? " (from VFBUF_UAPI)"
-	       : strcmp(vf_uapi_selected_name(), "none") ? ""
+	printf("; --uapi %s%s\n", vf.uapi,
+	       !strcmp(vf.uapi_origin, "VFBUF_UAPI") ? " (from VFBUF_UAPI)"
+	       : strcmp(vf.uapi, "none") ? ""
 							 : " (the build's kernel headers define no revision)");
 	n = vf_pci_scan(NULL, &devs);
 	for (i = 0; i < n; i++) {
@@ -123,6 +125,7 @@ static int print_version(void)
 int main(int argc, char **argv)
 {
 	const struct vf_command *cmd = NULL;
+	struct opts opts = { 0 };
 	const char *env;
 	char name[64];
 	size_t i;
@@ -135,7 +138,7 @@ int main(int argc, char **argv)
 			 "VFBUF_UAPI '%s'", env);
 		return VF_EXIT_USAGE;
 	}
-	vf_parse_args(&main_argp, argc, argv, ARGP_IN_ORDER, NULL);
+	vf_parse_args(&main_argp, argc, argv, ARGP_IN_ORDER, &opts);
 	if (opts.version)
 		return print_version() ? VF_EXIT_FAIL : vf_close_stdout();
 	if (!opts.cmd_index) {

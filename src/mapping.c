@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "procfs.h"
+#include "vfbuf.h"
 
 /* The PCI device behind /dev/vfio/devices/vfioN, from sysfs. */
 static bool cdev_device(const char *vfio, struct vf_bdf *b)

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-struct vf_settings vf = { .sysroot = "" };
-struct vf_table_opts vf_topts;
+struct vf_settings vf = VF_SETTINGS_INIT;
 
 const char *vf_strerror(int err)
 {
@@ -132,17 +131,31 @@ void vf_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static void __attribute__((format(printf, 2, 0))) vnote(int level, const char *fmt, va_list ap)
+{
+	if (vf.verbose < level || vf.quiet)
+		return;
+	fprintf(stderr, "vfbuf: %s%s", vf.cmd ? vf.cmd : "", vf.cmd ? ": " : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void vf_info(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (vf.verbose < 1 || vf.quiet)
-		return;
-	fprintf(stderr, "vfbuf: %s%s", vf.cmd ? vf.cmd : "", vf.cmd ? ": " : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vnote(1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void vf_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(2, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- tables ---- */
@@ -155,7 +168,7 @@ struct vf_table {
 	size_t ncols;
 	struct libscols_column *shown[VF_MAX_COLS]; /* by column id, or NULL */
 	struct libscols_line *ln;
-	size_t rows;
+	bool bytes; /* -b */
 };
 
 static int find_col(const struct vf_colinfo *cols, size_t ncols, const char *name, size_t len)
@@ -203,11 +216,16 @@ static int add_columns(struct vf_table *t, const char *list)
 	return 0;
 }
 
-struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols,
-			      size_t ncols, const char *defaults)
+struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols, size_t ncols,
+			      const char *defaults, const struct vf_table_opts *o)
 {
+	static const struct vf_table_opts none;
 	struct vf_table *t = calloc(1, sizeof(*t));
-	const char *spec = vf_topts.columns;
+	const char *spec;
+
+	if (!o)
+		o = &none;
+	spec = o->columns;
 
 	if (!t || ncols > VF_MAX_COLS || !(t->tb = scols_new_table())) {
 		free(t);
@@ -216,13 +234,14 @@ struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols,
 	}
 	t->cols = cols;
 	t->ncols = ncols;
+	t->bytes = o->bytes;
 	scols_table_set_name(t->tb, name);
 	/* libsmartcols keeps one output format: -J wins over -r and -n */
 	if (vf.json)
 		scols_table_enable_json(t->tb, 1);
-	else if (vf_topts.raw)
+	else if (o->raw)
 		scols_table_enable_raw(t->tb, 1);
-	if (vf_topts.noheadings && !vf.json)
+	if (o->noheadings && !vf.json)
 		scols_table_enable_noheadings(t->tb, 1);
 	if (!spec || *spec == '+') {
 		if (add_columns(t, defaults))
@@ -241,17 +260,11 @@ fail:
 void vf_table_row(struct vf_table *t)
 {
 	t->ln = scols_table_new_line(t->tb, NULL);
-	t->rows++;
 }
 
 bool vf_table_has(const struct vf_table *t, size_t col)
 {
 	return col < t->ncols && t->shown[col];
-}
-
-size_t vf_table_rows(const struct vf_table *t)
-{
-	return t->rows;
 }
 
 void vf_cell_str(struct vf_table *t, size_t col, const char *s)
@@ -294,7 +307,7 @@ void vf_cell_size(struct vf_table *t, size_t col, uint64_t v)
 {
 	char s[32];
 
-	if (vf.json || vf_topts.bytes) {
+	if (vf.json || t->bytes) {
 		vf_cell_u64(t, col, v);
 		return;
 	}

@@ -28,12 +28,16 @@ int vf_error_errno(int code, int err, const char *hint, const char *what_fmt, ..
 /* "strerror (ENAME)" into a static buffer. */
 const char *vf_strerror(int err);
 /* While buf is set, errors are written there ("what: why") instead of
- * being printed; vf_error_capture(NULL, 0) prints again. */
+ * being printed; vf_error_capture(NULL, 0) prints again.  Where messages
+ * go is the output layer's own state, as stderr is; a caller that wants a
+ * refusal as text (list --probe's PROBE column, a primary's reply to its
+ * client) brackets the call with it. */
 void vf_error_capture(char *buf, size_t sz);
 /* Warnings go to stderr (also in JSON mode), unless -q. */
 void vf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Notes shown with -v. */
+/* Notes shown with -v, and details with -vv. */
 void vf_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vf_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Output columns, as util-linux describes them. */
 enum vf_coltype { VF_COL_STR, VF_COL_NUM, VF_COL_BOOL };
@@ -45,20 +49,21 @@ struct vf_colinfo {
 	const char *help;
 };
 
-/* Table options shared by table commands. */
+/* A table command's output options (-o -n -r -b). */
 struct vf_table_opts {
 	const char *columns; /* -o */
 	bool noheadings;     /* -n */
 	bool raw;            /* -r */
 	bool bytes;          /* -b */
 };
-extern struct vf_table_opts vf_topts;
 
 struct vf_table;
 /* defaults: comma list of column names used when -o is not given; "-o +X"
- * appends to them.  Returns NULL after printing a usage error. */
-struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols,
-			      size_t ncols, const char *defaults);
+ * appends to them.  o: the command's -o/-n/-r/-b, or NULL for none (a
+ * table of its own columns, such as an event).  Returns NULL after
+ * printing a usage error. */
+struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols, size_t ncols,
+			      const char *defaults, const struct vf_table_opts *o);
 /* Start a row. */
 void vf_table_row(struct vf_table *t);
 /* Set a cell of the current row (ignored if the column is not shown). */
@@ -71,7 +76,6 @@ void vf_cell_bool(struct vf_table *t, size_t col, bool v);
 /* A size: bytes with -b and in JSON, else human ("4K"). */
 void vf_cell_size(struct vf_table *t, size_t col, uint64_t v);
 bool vf_table_has(const struct vf_table *t, size_t col);
-size_t vf_table_rows(const struct vf_table *t);
 /* Print and free.  Returns 0, or an error code if stdout failed. */
 int vf_table_print(struct vf_table *t);
 void vf_table_free(struct vf_table *t);
@@ -79,6 +83,15 @@ void vf_table_free(struct vf_table *t);
 /* Column help text for a command's --help ("COLUMNS:\n  NAME  help\n..."). */
 char *vf_columns_help(const struct vf_colinfo *cols, size_t ncols,
 		      const char *defaults);
+/* An argp help_filter named fn that appends the column help of cols. */
+#define VF_COLUMNS_HELP_FILTER(fn, cols, defaults)                                   \
+	static char *fn(int key, const char *text, void *input)                       \
+	{                                                                             \
+		(void)input;                                                          \
+		if (key != ARGP_KEY_HELP_POST_DOC)                                    \
+			return (char *)text;                                          \
+		return vf_columns_help(cols, VF_ARRAY_SIZE(cols), defaults);          \
+	}
 
 /* Human size: 4096 -> "4K", 1048576 -> "1M", 1536 -> "1536". */
 void vf_human_size(uint64_t v, char *out, size_t outsz);

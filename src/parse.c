@@ -4,6 +4,8 @@
  */
 #include "parse.h"
 
+#include "vfbuf.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -363,17 +365,6 @@ int vf_format_export_name(char *out, size_t outsz, const struct vf_bdf *b,
 	return (n < 0 || (size_t)n >= outsz || n > DMABUF_NAME_MAX) ? -1 : 0;
 }
 
-char *vf_strlcpy(char *dst, size_t sz, const char *src, size_t len)
-{
-	if (!sz)
-		return dst;
-	if (len >= sz)
-		len = sz - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-	return dst;
-}
-
 void vf_parse_fdinfo(const char *text, size_t len, struct vf_fdinfo *out)
 {
 	const char *p = text, *end = text + len;
@@ -434,41 +425,4 @@ int vf_bdf_from_syspath(const char *path, struct vf_bdf *out)
 	if (len < 12 || (len > 12 && path[len - 13] != '/'))
 		return -1;
 	return vf_parse_bdf(path + len - 12, 12, out);
-}
-
-const char *vf_vend_parse_hello(const char *msg)
-{
-	const size_t n = sizeof(VF_VEND_MAGIC) - 1;
-
-	return strncmp(msg, VF_VEND_MAGIC, n) ? NULL : msg + n;
-}
-
-bool vf_vend_parse_revoke(const char *msg)
-{
-	return !strcmp(msg, VF_VEND_REQ_REVOKE);
-}
-
-void vf_vend_parse_reply(const char *msg, struct vf_vend_reply *out)
-{
-	const size_t n = sizeof(VF_VEND_REPLY_ERROR) - 1;
-
-	memset(out, 0, sizeof(*out));
-	if (!strcmp(msg, VF_VEND_REPLY_OK)) {
-		out->kind = VF_VEND_REVOKED;
-	} else if (!strncmp(msg, VF_VEND_REPLY_ERROR, n)) {
-		out->kind = VF_VEND_REFUSED;
-		out->why = msg + n;
-		/* dmabuf.c's "the running kernel (...) lacks it: ..." */
-		out->unsupported = strstr(out->why, "lacks it") != NULL;
-	}
-}
-
-char *vf_printable(char *s)
-{
-	char *p;
-
-	for (p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return s;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * parse.h - pure parsers over strings: numbers and ranges, /proc/PID/maps
- * lines, fdinfo text, PCI addresses, dma-buf names and the vending
- * socket's messages.
+ * lines, fdinfo text, PCI addresses and dma-buf names (the vending
+ * socket's messages are vendproto.h's).
  *
  * Core layer.  Nothing here touches the file system, allocates memory or
  * keeps state: every function reads its arguments and fills its outputs,
@@ -90,40 +90,6 @@ void vf_parse_fdinfo(const char *text, size_t len, struct vf_fdinfo *out);
 /* The BDF at the end of a sysfs device path ("/sys/devices/.../0000:00:03.0").
  * Returns 0 or -1. */
 int vf_bdf_from_syspath(const char *path, struct vf_bdf *out);
-
-/* Copy at most sz-1 bytes of src[0..len) and terminate; returns dst. */
-char *vf_strlcpy(char *dst, size_t sz, const char *src, size_t len);
-
-/* The vending socket's messages (vend.h has the protocol).  Each is a C
- * string: what was received, NUL-terminated (parsing stops at a NUL). */
-#define VF_VEND_MAGIC "vfbuf-vend 1 " /* then the description */
-#define VF_VEND_MSG_MAX 1024
-#define VF_VEND_REQ_REVOKE "revoke"
-#define VF_VEND_REPLY_OK "ok revoked"
-#define VF_VEND_REPLY_ERROR "error " /* then why */
-
-/* The primary's greeting "vfbuf-vend 1 DESCRIPTION": returns DESCRIPTION
- * (inside msg), or NULL when msg is not vfbuf's vending protocol. */
-const char *vf_vend_parse_hello(const char *msg);
-/* Make text a peer sent safe to print: every ASCII control character
- * (escape sequences start with one) becomes '?'.  In place; returns s. */
-char *vf_printable(char *s);
-
-/* A client's request: true for "revoke", false for anything else. */
-bool vf_vend_parse_revoke(const char *msg);
-
-/* The primary's reply to "revoke". */
-enum vf_vend_reply_kind {
-	VF_VEND_UNEXPECTED = 0, /* neither of the two below */
-	VF_VEND_REVOKED,        /* "ok revoked" */
-	VF_VEND_REFUSED,        /* "error WHY" */
-};
-struct vf_vend_reply {
-	enum vf_vend_reply_kind kind;
-	const char *why;  /* VF_VEND_REFUSED: WHY (inside msg), else NULL */
-	bool unsupported; /* WHY says the running kernel lacks the feature */
-};
-void vf_vend_parse_reply(const char *msg, struct vf_vend_reply *out);
 
 /* The series' and classic VFIO offsets: BAR index in bits 40+. */
 #define VF_OFFSET_SHIFT 40

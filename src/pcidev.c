@@ -20,6 +20,7 @@
 
 #include "output.h"
 #include "procfs.h"
+#include "vfbuf.h"
 
 static void __attribute__((noreturn, format(printf, 1, 2))) lib_error(char *msg, ...)
 {
@@ -64,9 +65,8 @@ static struct pci_access *lib_open(void)
 	return pa;
 }
 
-const char *vf_select_check(const struct vf_select *sel)
+int vf_select_check(const struct vf_select *sel, char *msg, size_t sz)
 {
-	static char msg[256];
 	struct pci_filter f;
 	const char *e = NULL;
 	char buf[128];
@@ -81,9 +81,9 @@ const char *vf_select_check(const struct vf_select *sel)
 		e = pci_filter_parse_id(&f, buf);
 	}
 	if (!e)
-		return NULL;
-	snprintf(msg, sizeof(msg), "%s", e);
-	return msg;
+		return 0;
+	snprintf(msg, sz, "%s", e);
+	return -1;
 }
 
 /* Is drv a VFIO driver: vfio-pci itself, or a module that uses
@@ -231,6 +231,10 @@ static void fill(struct pci_access *pa, struct pci_dev *pd, struct vf_pcidev *d,
 	}
 	group_state(d);
 	cdev_of(d);
+	/* a VFIO driver built into the kernel has no module to ask: the
+	 * device's vfio-dev/ entry says VFIO registered it */
+	if (!d->vfio && *d->cdev)
+		d->vfio = true;
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -263,6 +267,8 @@ static int scan(const struct vf_select *sel, bool names, struct vf_pcidev **out)
 			       "reading %s", p);
 		return -VF_EXIT_FAIL;
 	}
+	vf_debug("scanning PCI devices%s%s%s%s", sel && sel->slot ? " -s " : "",
+		 sel && sel->slot ? sel->slot : "", sel && sel->id ? " -d " : "", sel && sel->id ? sel->id : "");
 	pa = lib_open();
 	pci_filter_init(pa, &f);
 	if (sel && sel->slot) {
@@ -339,17 +345,4 @@ int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev)
 	*dev = v[0];
 	free(v);
 	return 0;
-}
-
-void vf_bar_describe(const struct vf_bar *b, char *out, size_t sz)
-{
-	char size[32];
-
-	if (!b->present) {
-		snprintf(out, sz, "-");
-		return;
-	}
-	vf_human_size(b->size, size, sizeof(size));
-	snprintf(out, sz, "%s %s%s%s", size, b->io ? "io" : "mem", b->is64 ? "64" : "",
-		 b->prefetch ? " pf" : "");
 }

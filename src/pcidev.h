@@ -8,6 +8,7 @@
 #define VFBUF_PCIDEV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "parse.h"
@@ -44,20 +45,17 @@ struct vf_select {
 	const char *id;
 };
 
-/* Check a selector's syntax (libpci's parser).  Returns NULL if fine, or
- * libpci's message. */
-const char *vf_select_check(const struct vf_select *sel);
+/* Check a selector's syntax (libpci's parser).  Returns 0 if fine, or -1
+ * with libpci's message in msg. */
+int vf_select_check(const struct vf_select *sel, char *msg, size_t sz);
 
 /* Scan the PCI devices matching sel (all when sel is NULL), sorted by
- * address.  Returns the count (>= 0) with *out malloc'd, or an exit code
+ * address.  Each scan says "scanning PCI devices" with -vv.  Returns the count (>= 0) with *out malloc'd, or an exit code
  * (negated) after printing the error. */
 int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out);
 
 /* "selector matched nothing/several" errors for commands that need one
  * device; returns 0 with *dev set, or an exit code. */
 int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev);
-
-/* Human text for a BAR ("1M mem64 pf"). */
-void vf_bar_describe(const struct vf_bar *b, char *out, size_t sz);
 
 #endif /* VFBUF_PCIDEV_H */

@@ -11,6 +11,7 @@
 
 #include "compat.h"
 #include "procfs.h"
+#include "vfbuf.h"
 
 /* v1 (Apr 2026): a revoke ioctl, the CPU attribute in export flags 31:28 */
 static const struct vf_uapi_rev rev_v1 = {
@@ -33,25 +34,19 @@ static const struct vf_uapi_rev rev_v4 = {
 
 const struct vf_uapi_rev *const vf_uapi_revs[] = { &rev_v1, &rev_v4, NULL };
 
-/* Default: what the build's kernel headers define of the series: nothing. */
-static const char *selected = "none";
-static const char *origin = "default";
-
-static int select_rev(const char *arg)
+static int select_rev(const char *arg, const char *origin)
 {
 	size_t i;
 
-	if (!strcmp(arg, "auto")) {
-		selected = "auto";
-		return 0;
-	}
-	if (!strcmp(arg, "none")) {
-		selected = "none";
+	if (!strcmp(arg, "auto") || !strcmp(arg, "none")) {
+		vf.uapi = !strcmp(arg, "auto") ? "auto" : "none";
+		vf.uapi_origin = origin;
 		return 0;
 	}
 	for (i = 0; vf_uapi_revs[i]; i++)
 		if (!strcmp(arg, vf_uapi_revs[i]->name)) {
-			selected = vf_uapi_revs[i]->name;
+			vf.uapi = vf_uapi_revs[i]->name;
+			vf.uapi_origin = origin;
 			return 0;
 		}
 	return -1;
@@ -59,10 +54,7 @@ static int select_rev(const char *arg)
 
 int vf_uapi_select(const char *arg)
 {
-	if (select_rev(arg))
-		return -1;
-	origin = "--uapi";
-	return 0;
+	return select_rev(arg, "--uapi");
 }
 
 int vf_uapi_select_env(const char **value)
@@ -72,20 +64,7 @@ int vf_uapi_select_env(const char **value)
 	*value = env;
 	if (!env || !*env)
 		return 0;
-	if (select_rev(env))
-		return -1;
-	origin = "VFBUF_UAPI";
-	return 0;
-}
-
-const char *vf_uapi_selected_name(void)
-{
-	return selected;
-}
-
-const char *vf_uapi_selected_origin(void)
-{
-	return origin;
+	return select_rev(env, "VFBUF_UAPI");
 }
 
 static const struct vf_uapi_rev *by_name(const char *name)
@@ -115,9 +94,9 @@ const struct vf_uapi_rev *vf_uapi_for(const struct vf_pcidev *d, char *declared,
 			snprintf(declared, sz, "%s", val);
 		}
 	}
-	if (!strcmp(selected, "none") || !*declared)
+	if (!strcmp(vf.uapi, "none") || !*declared)
 		return NULL;
-	if (!strcmp(selected, "auto"))
+	if (!strcmp(vf.uapi, "auto"))
 		return by_name(declared);
-	return strcmp(selected, declared) ? NULL : by_name(selected);
+	return strcmp(vf.uapi, declared) ? NULL : by_name(vf.uapi);
 }

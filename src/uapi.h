@@ -36,15 +36,13 @@ struct vf_uapi_rev {
 extern const struct vf_uapi_rev *const vf_uapi_revs[];
 
 /* --uapi: "none" (default: the build's headers define no revision), "auto"
- * (what the device's driver declares), or a revision name.  0 or -1. */
+ * (what the device's driver declares), or a revision name, into vf.uapi
+ * and vf.uapi_origin (vfbuf.h).  0 or -1. */
 int vf_uapi_select(const char *arg);
 /* The same from the environment variable VFBUF_UAPI (unset or empty: no
  * change), before the command line is parsed, so --uapi wins.  0, or -1
  * with *value the unknown revision. */
 int vf_uapi_select_env(const char **value);
-const char *vf_uapi_selected_name(void);
-/* Where the selection came from: "default", "VFBUF_UAPI" or "--uapi". */
-const char *vf_uapi_selected_origin(void);
 
 /* The revision to use for d: the selected one if d's driver declares it
  * (or "auto" and d's driver declares any), else NULL; *declared gets the

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "vendproto.h"
+#include "wait.h"
 
 static int sock_addr(const char *path, struct sockaddr_un *a)
 {
@@ -121,13 +123,7 @@ static const struct vf_colinfo ev_cols[] = {
 /* The event's table: its own columns, whatever -o asked of export's table. */
 static struct vf_table *ev_table(const char *event, const char *columns)
 {
-	const char *o = vf_topts.columns;
-	struct vf_table *t;
-
-	vf_topts.columns = NULL;
-	t = vf_table_new(event, ev_cols, sizeof(ev_cols) / sizeof(ev_cols[0]), columns);
-	vf_topts.columns = o;
-	return t;
+	return vf_table_new(event, ev_cols, VF_ARRAY_SIZE(ev_cols), columns, NULL);
 }
 
 /* "serving" and "re-exported": the export's description */
@@ -213,11 +209,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 
 	if ((r = listen_on(o->path, &lsock)))
 		return r;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	vf_block_term_signals(&set, NULL);
 	/* the primary owns the device: losing whoever reads its log (a pipe
 	 * closed) must not kill it, and with it every buffer it vends */
 	signal(SIGPIPE, SIG_IGN);
@@ -256,10 +248,10 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 					int code;
 
 					vf_error_capture(why, sizeof(why));
-					code = vf_revoke(d, d->vfio.device, e->fd);
+					code = vf_revoke(d, d->vfio.device, e->fd, NULL);
 					vf_error_capture(NULL, 0);
 					if (code) {
-						snprintf(msg, sizeof(msg), "%s%s", VF_VEND_REPLY_ERROR, why);
+						vf_vend_format_refusal(msg, sizeof(msg), code, why);
 					} else {
 						snprintf(msg, sizeof(msg), "%s", VF_VEND_REPLY_OK);
 						event_revoked(e->ino);
@@ -274,7 +266,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 						}
 					}
 				} else {
-					snprintf(msg, sizeof(msg), "%sunknown request", VF_VEND_REPLY_ERROR);
+					vf_vend_format_refusal(msg, sizeof(msg), VF_EXIT_USAGE, "unknown request");
 				}
 				send_fd(clients[i], msg, -1);
 				fflush(stdout);
@@ -457,8 +449,7 @@ int vf_vend_revoke(int sock, const char *path)
 		return 0;
 	if (reply.kind == VF_VEND_REFUSED) {
 		/* the primary's own explanation, e.g. the series is absent */
-		return vf_error(reply.unsupported ? VF_EXIT_UNSUPPORTED : VF_EXIT_FAIL, NULL,
-				reply.why, "the primary at %s refused to revoke", path);
+		return vf_error(reply.code, NULL, reply.why, "the primary at %s refused to revoke", path);
 	}
 	return vf_error(VF_EXIT_FAIL, NULL, "unexpected reply", "asking %s to revoke", path);
 }

@@ -2,11 +2,8 @@
 /*
  * vend.h - vending dma-bufs over a Unix socket (SCM_RIGHTS).
  *
- * Core layer.  The protocol (SOCK_SEQPACKET, one message per datagram):
- *   primary -> client, on connect:  "vfbuf-vend 1 DESCRIPTION" + the fd
- *   client -> primary:              "revoke"
- *   primary -> client:              "ok revoked" | "error WHY"
- * DESCRIPTION is vf_export_describe()'s key=value line.
+ * Core layer: the sockets, the primary's loop and its event log; the
+ * messages themselves are vendproto.h's.
  */
 #ifndef VFBUF_VEND_H
 #define VFBUF_VEND_H
@@ -14,10 +11,6 @@
 #include <stddef.h>
 
 #include "dmabuf.h"
-#include "parse.h"
-
-/* VF_VEND_MAGIC, VF_VEND_MSG_MAX and the parsers of the messages are in
- * parse.h (vf_vend_parse_*). */
 
 struct vf_vend_opts {
 	const char *path;

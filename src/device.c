@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * device.c - find, open and take VFIO devices, explaining refusals (see
+ * device.h).
+ */
+#include "device.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "output.h"
+#include "pidfd.h"
+#include "procfs.h"
+
+static void device_init(struct vf_device *d)
+{
+	const struct vf_vfio_dev none = VF_VFIO_DEV_INIT;
+
+	memset(d, 0, sizeof(*d));
+	d->vfio = none;
+}
+
+int vf_device_find(const struct vf_select *sel, struct vf_pcidev *pci)
+{
+	return vf_pci_find_one(sel, pci);
+}
+
+/* Who holds node (a /dev/vfio node) open: "pid 123 (qemu) holds it" or "". */
+struct holder_acc {
+	const char *target;
+	pid_t self, found;
+};
+
+static int match_holder(pid_t pid, int fd, const char *target, void *arg)
+{
+	struct holder_acc *a = arg;
+
+	(void)fd;
+	if (pid != a->self && !strcmp(target, a->target)) {
+		a->found = pid;
+		return 1;
+	}
+	return 0;
+}
+
+static void find_holder(const char *node, char *out, size_t sz)
+{
+	struct holder_acc a = { node, getpid(), 0 };
+	struct vf_proc_iter it;
+	pid_t pid;
+	char comm[64];
+
+	out[0] = '\0';
+	if (vf_proc_open(&it))
+		return;
+	while (!a.found && vf_proc_next(&it, &pid))
+		vf_proc_fds(pid, match_holder, &a);
+	vf_proc_close(&it);
+	if (a.found) {
+		vf_proc_comm(a.found, comm, sizeof(comm));
+		snprintf(out, sz, "pid %d (%s) holds it", (int)a.found, comm);
+	}
+}
+
+static int not_vfio_error(const struct vf_pcidev *d)
+{
+	char unbind[128] = "", hint[512];
+
+	if (*d->driver)
+		snprintf(unbind, sizeof(unbind), "  echo %s > /sys/bus/pci/devices/%s/driver/unbind\n",
+			 d->bdfstr, d->bdfstr);
+	snprintf(hint, sizeof(hint),
+		 "bind it to vfio-pci (as root):\n"
+		 "  echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n"
+		 "%s"
+		 "  echo %s > /sys/bus/pci/drivers_probe",
+		 d->bdfstr, unbind, d->bdfstr);
+	return vf_error(VF_EXIT_FAIL, hint, *d->driver ? "bound to another driver" : "not bound to any driver",
+			"%s: not bound to a VFIO driver%s%s%s", d->bdfstr,
+			*d->driver ? " (" : "", d->driver, *d->driver ? ")" : "");
+}
+
+/* The group interface is missing but the device has a cdev: a kernel
+ * built with VFIO_DEVICE_CDEV and without VFIO_GROUP/VFIO_CONTAINER. */
+static int cdev_only(const struct vf_pcidev *d, const char *node)
+{
+	char hint[PATH_MAX + 160];
+
+	snprintf(hint, sizeof(hint),
+		 "the device has only its cdev /dev/vfio/devices/%s (iommufd), which vfbuf cannot open yet; "
+		 "a kernel with CONFIG_VFIO_GROUP=y and CONFIG_VFIO_CONTAINER=y has the group path",
+		 d->cdev);
+	return vf_error(VF_EXIT_UNSUPPORTED, hint, "no VFIO group interface on this kernel",
+			"opening %s for %s", node, d->bdfstr);
+}
+
+/* after_open: the kernel said so (VFIO_GROUP_GET_STATUS), else sysfs did. */
+static int not_viable(const struct vf_pcidev *d, bool after_open)
+{
+	char hint[400];
+
+	if (after_open)
+		snprintf(hint, sizeof(hint), "bind or unbind the other devices of group %d: %s", d->group,
+			 *d->blockers ? d->blockers : "see /sys/kernel/iommu_groups/");
+	else
+		snprintf(hint, sizeof(hint),
+			 "unbind these from their drivers, or bind them to vfio-pci too: %s", d->blockers);
+	return vf_error(VF_EXIT_FAIL, hint, "group not viable", "IOMMU group %d of %s", d->group,
+			d->bdfstr);
+}
+
+static int open_container(const struct vf_pcidev *d, struct vf_vfio_dev *v)
+{
+	char node[PATH_MAX];
+	int r;
+
+	if (vf_path(node, sizeof(node), "/dev/vfio/vfio"))
+		return vf_error(VF_EXIT_FAIL, NULL, "path too long", "--sysroot");
+	v->container = open(node, O_RDWR | O_CLOEXEC);
+	if (v->container < 0 && errno == ENOENT && *d->cdev)
+		return cdev_only(d, node);
+	if (v->container < 0)
+		return vf_error_errno(-1, errno,
+				      errno == ENOENT ? "load the vfio module: modprobe vfio-pci" : NULL,
+				      "opening %s", node);
+	if ((r = vf_vfio_api_version(v->container)) < 0)
+		return vf_error_errno(VF_EXIT_FAIL, -r, NULL, "%s: not a VFIO container (VFIO_GET_API_VERSION)",
+				      node);
+	if (r != VFIO_API_VERSION)
+		return vf_error(VF_EXIT_UNSUPPORTED, NULL, "unknown VFIO API version",
+				"%s: version %d", node, r);
+	if (!vf_vfio_has_type1(v->container))
+		return vf_error(VF_EXIT_UNSUPPORTED, "load vfio_iommu_type1 (modprobe vfio_iommu_type1)",
+				"no type1 IOMMU backend", "%s", node);
+	return 0;
+}
+
+static int open_group(const struct vf_pcidev *d, struct vf_vfio_dev *v)
+{
+	char node[PATH_MAX], holder[128];
+	const char *stage;
+	uint32_t flags;
+	int r, e;
+
+	if (vf_path(node, sizeof(node), "/dev/vfio/%d", d->group))
+		return vf_error(VF_EXIT_FAIL, NULL, "path too long", "--sysroot");
+	v->group = open(node, O_RDWR | O_CLOEXEC);
+	if (v->group < 0) {
+		e = errno;
+		if (e == ENOENT && *d->cdev)
+			return cdev_only(d, node);
+		if (e == EBUSY) {
+			find_holder(node + strlen(vf.sysroot), holder, sizeof(holder));
+			return vf_error(VF_EXIT_FAIL,
+					*holder ? holder : "another process holds the group (QEMU, DPDK, another vfbuf)",
+					vf_strerror(e), "opening %s (IOMMU group of %s)", node, d->bdfstr);
+		}
+		if (e == EACCES || e == EPERM) {
+			char hint[PATH_MAX + 128];
+
+			snprintf(hint, sizeof(hint),
+				 "needs read and write access to %s: run as root, or give your user the node (chown/udev rule)",
+				 node);
+			return vf_error_errno(VF_EXIT_NOPERM, e, hint, "opening %s", node);
+		}
+		return vf_error_errno(-1, e, NULL, "opening %s", node);
+	}
+	if ((r = vf_vfio_group_status(v->group, &flags)) < 0)
+		return vf_error_errno(-1, -r, NULL, "VFIO_GROUP_GET_STATUS on %s", node);
+	if (!(flags & VFIO_GROUP_FLAGS_VIABLE))
+		return not_viable(d, true);
+	if (!(flags & VFIO_GROUP_FLAGS_CONTAINER_SET) &&
+	    (r = vf_vfio_group_attach(v->group, v->container, &stage)) < 0)
+		return vf_error_errno(-1, -r, NULL, "%s on %s", stage, node);
+	r = vf_vfio_group_device(v->group, d->bdfstr);
+	if (r < 0)
+		return vf_error_errno(-1, -r, -r == EBUSY ? "another process has the device open" : NULL,
+				      "VFIO_GROUP_GET_DEVICE_FD %s", d->bdfstr);
+	v->device = r;
+	return 0;
+}
+
+/* The revision d speaks, after it was found or taken. */
+static void choose_rev(struct vf_device *d)
+{
+	d->rev = vf_uapi_for(&d->pci, d->declared, sizeof(d->declared));
+}
+
+int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
+{
+	int r;
+
+	device_init(d);
+	d->pci = *pci;
+	if (!pci->vfio)
+		return not_vfio_error(pci);
+	if (pci->group < 0)
+		return vf_error(VF_EXIT_FAIL,
+				"enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in firmware)",
+				"no IOMMU group", "%s", pci->bdfstr);
+	/* sysfs already tells: say who is in the way before opening */
+	if (pci->viable == VF_VIABLE_NO)
+		return not_viable(pci, false);
+	if ((r = open_container(pci, &d->vfio)) || (r = open_group(pci, &d->vfio))) {
+		vf_vfio_close(&d->vfio);
+		return r;
+	}
+	if ((r = vf_vfio_device_info(&d->vfio)) < 0) {
+		vf_vfio_close(&d->vfio);
+		return vf_error_errno(-1, -r, NULL, "VFIO_DEVICE_GET_INFO %s", pci->bdfstr);
+	}
+	choose_rev(d);
+	vf_info("%s: driver %s, series revision %s (declared: %s, --uapi %s)", pci->bdfstr,
+		pci->driver, d->rev ? d->rev->name : "none", *d->declared ? d->declared : "none",
+		vf.uapi);
+	return 0;
+}
+
+int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint,
+		   struct vf_pcidev *pci, int *fd)
+{
+	struct vf_vfio_fd devs[16], *dev = NULL;
+	bool want = sel->slot || sel->id;
+	char bdf[VF_BDF_LEN];
+	int r, n, i, found = 0;
+
+	*fd = -1;
+	if (want && (r = vf_device_find(sel, pci)))
+		return r;
+	n = vf_proc_vfio_devices(pid, devs, 16);
+	if (n < 0)
+		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n,
+				      n == -EACCES || n == -EPERM ? VF_HINT_FDS_RIGHTS : NULL,
+				      "reading the fds of process %d", (int)pid);
+	/* the -s/-d device's fd, or the process's only device */
+	for (i = 0; i < n; i++)
+		if (!want || !memcmp(&devs[i].bdf, &pci->bdf, sizeof(pci->bdf))) {
+			dev = &devs[i];
+			found++;
+		}
+	if (!found)
+		return vf_error(VF_EXIT_FAIL, none_hint,
+				want ? "holds no VFIO device fd of that device" : "holds no VFIO device fd",
+				"process %d", (int)pid);
+	if (found > 1)
+		return vf_error(VF_EXIT_USAGE, "name the device with -s BDF", "holds several VFIO devices",
+				"process %d", (int)pid);
+	if (!want) {
+		struct vf_select one = { bdf, NULL };
+
+		vf_format_bdf(&dev->bdf, bdf);
+		if ((r = vf_device_find(&one, pci)))
+			return r;
+	}
+	*fd = dev->fd;
+	return 0;
+}
+
+int vf_device_take(pid_t pid, int fd, const struct vf_pcidev *pci, struct vf_device *d)
+{
+	int r;
+
+	device_init(d);
+	d->pci = *pci;
+	if ((r = vf_take_fd(pid, fd, "VFIO device")) < 0)
+		return -r;
+	d->vfio.device = r;
+	choose_rev(d);
+	vf_info("%s: VFIO device fd %d of process %d is our fd %d; driver %s, series revision %s",
+		pci->bdfstr, fd, (int)pid, r, pci->driver, d->rev ? d->rev->name : "none");
+	return 0;
+}
+
+void vf_device_close(struct vf_device *d)
+{
+	vf_vfio_close(&d->vfio);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * device.h - the device layer: find a VFIO device once from a selector,
+ * open it through VFIO's group path, or take it from the process that
+ * holds it (pidfd), and explain every refusal (not bound, no IOMMU group,
+ * group not viable, busy and who holds it, permission, a kernel without
+ * the group interface).
+ *
+ * Core layer.  Functions print their error and return an exit code.
+ */
+#ifndef VFBUF_DEVICE_H
+#define VFBUF_DEVICE_H
+
+#include <sys/types.h>
+
+#include "pcidev.h"
+#include "uapi.h"
+#include "vfio.h"
+
+/* A device opened (or taken) for VFIO work. */
+struct vf_device {
+	struct vf_pcidev pci;
+	struct vf_vfio_dev vfio;
+	const struct vf_uapi_rev *rev; /* the series revision it speaks, or NULL */
+	char declared[16];             /* what its driver declares ("" none) */
+};
+
+/* The one PCI device sel selects (one scan of the PCI tree). */
+int vf_device_find(const struct vf_select *sel, struct vf_pcidev *pci);
+
+/* Open pci (found by vf_device_find or vf_device_held) into d. */
+int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d);
+
+/* The VFIO device that process pid holds: the one sel selects (sel may
+ * select nothing: then pid's only one), into *pci, and its fd number in
+ * pid into *fd; nothing is opened or taken.  One scan of the PCI tree.
+ * none_hint is the hint when pid holds none. */
+int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint,
+		   struct vf_pcidev *pci, int *fd);
+/* Take fd of process pid, the device fd of pci, into d (pidfd_getfd). */
+int vf_device_take(pid_t pid, int fd, const struct vf_pcidev *pci, struct vf_device *d);
+
+void vf_device_close(struct vf_device *d);
+
+#endif /* VFBUF_DEVICE_H */

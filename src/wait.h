@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * wait.h - waiting: for the signals that end a holding vfbuf (SIGINT,
+ * SIGTERM, SIGHUP), or for a number of seconds.
+ *
+ * Core layer.
+ */
+#ifndef VFBUF_WAIT_H
+#define VFBUF_WAIT_H
+
+#include <signal.h>
+#include <time.h>
+
+/* The signals that release a --hold, stop a --watch or a --serve. */
+void vf_term_signals(sigset_t *set);
+/* Block them (the old mask into *old, if not NULL). */
+void vf_block_term_signals(sigset_t *set, sigset_t *old);
+/* --hold: block them and wait for one; returns it. */
+int vf_wait_for_signal(void);
+/* Seconds (>= 0, as --watch and --revoke-after take them) as a timespec. */
+struct timespec vf_timespec(double seconds);
+
+#endif /* VFBUF_WAIT_H */
