@@ -120,7 +120,7 @@ static int export_refused(const struct vf_device *d, const struct vf_export_req 
 	case ENOTTY:
 	case EOPNOTSUPP:
 		code = VF_EXIT_UNSUPPORTED;
-		why = "the device or kernel cannot export dma-bufs (Linux 7.2+ with CONFIG_VFIO_PCI_DMABUF)";
+		why = "the device or kernel cannot export dma-bufs (Linux 6.19+ with CONFIG_VFIO_PCI_DMABUF)";
 		break;
 	case EACCES:
 	case EPERM:
@@ -146,7 +146,7 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 	r = vf_vfio_feature_probe(d->vfio.device, VFIO_DEVICE_FEATURE_DMA_BUF, VFIO_DEVICE_FEATURE_GET);
 	if (r == 0)
 		return vf_error(VF_EXIT_UNSUPPORTED,
-				"dma-buf export is in Linux 7.2 and later (CONFIG_VFIO_PCI_DMABUF)",
+				"dma-buf export is in Linux 6.19 and later (CONFIG_VFIO_PCI_DMABUF)",
 				"the kernel lacks VFIO_DEVICE_FEATURE_DMA_BUF", "%s", d->pci.bdfstr);
 	if (req->wc) {
 		if (!d->rev)

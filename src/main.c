@@ -99,7 +99,7 @@ static int print_version(void)
 		return VF_EXIT_OK;
 	if (uname(&u) == 0)
 		printf("kernel %s %s\n", u.release, u.machine);
-	printf("mainline dma-buf export: VFIO_DEVICE_FEATURE_DMA_BUF (Linux 7.2+; 'vfbuf list --probe' asks each device)\n");
+	printf("mainline dma-buf export: VFIO_DEVICE_FEATURE_DMA_BUF (Linux 6.19+; 'vfbuf list --probe' asks each device)\n");
 	printf("series revisions known:");
 	for (i = 0; vf_uapi_revs[i]; i++)
 		printf(" %s", vf_uapi_revs[i]->name);

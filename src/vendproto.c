@@ -25,9 +25,11 @@ static bool decimal(const char *s, size_t len, uint64_t max, uint64_t *out)
 	if (!len || len > 20)
 		return false;
 	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' || v > (max - (uint64_t)(s[i] - '0')) / 10)
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		if (s[i] < '0' || s[i] > '9' || v > max / 10 || (v == max / 10 && d > max % 10))
 			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return true;

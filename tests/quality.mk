@@ -30,12 +30,10 @@ $(FUZZ_BUILD)/.deps-ok:
 	@scripts/deps build fuzz
 	@mkdir -p $(FUZZ_BUILD)/obj && touch $@
 
-# every module but args.c keeps its statics where fuzz_args can reset them
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) tests/fuzz/state.h tests/quality.mk \
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) tests/quality.mk \
 		| $(FUZZ_BUILD)/.deps-ok
 	@echo "  CC      $@"
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(WFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
-		$(if $(filter args,$*),,-include tests/fuzz/state.h) \
 		$(if $(filter main,$*),-Dmain=vfbuf_main -Wno-missing-prototypes) \
 		$$($(PKG_CONFIG) --cflags $(PKGS)) -c -o $@ $<
 

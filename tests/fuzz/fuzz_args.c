@@ -15,8 +15,10 @@
  *    the command's and the run stops there.  A run also stops after main's
  *    parse if --sysroot moved away from the fixture, so --version -v never
  *    reads the host's sysfs.
- * Every writable static of the other modules is restored before each run
- * (state.h), so each input starts from the state a fresh process has.
+ * Commands parse into their own options structs (argp's input), so the
+ * only state a run leaves is the settings global vf (vfbuf.h): it is reset
+ * before each run, and each input starts from the state a fresh process
+ * has.
  *
  * Properties: no crash, leak or undefined behaviour while parsing; every
  * run ends (no exit()).
@@ -30,40 +32,11 @@
 
 int vfbuf_main(int argc, char **argv); /* src/main.c, built with -Dmain=vfbuf_main */
 
-/* ---- the statics of the modules (state.h) ---- */
-
-extern char __start_vf_data[] __attribute__((weak)), __stop_vf_data[] __attribute__((weak));
-extern char __start_vf_bss[] __attribute__((weak)), __stop_vf_bss[] __attribute__((weak));
-
-struct region {
-	char *start;
-	size_t len;
-	char *saved;
-};
-static struct region regions[2];
-
-/* Byte by byte and uninstrumented: the sections hold ASan's redzones
- * around each global too, which an instrumented copy reports. */
-__attribute__((no_sanitize("address"))) static void copy_raw(volatile char *dst,
-							   const volatile char *src, size_t n)
-{
-	while (n--)
-		*dst++ = *src++;
-}
-
-static void save_region(struct region *r, char *start, char *stop)
-{
-	r->start = start;
-	r->len = start && stop > start ? (size_t)(stop - start) : 0;
-	r->saved = malloc(r->len ? r->len : 1);
-	FUZZ_CHECK(r->saved);
-	copy_raw(r->saved, r->start, r->len);
-}
-
 /* ---- argp through trampolines ---- */
 
 struct node {
 	const struct argp *orig;
+	void *input; /* what the parser's parent gave it */
 	struct argp copy;
 	struct argp_child *children; /* the copy's, pointing at copies */
 	struct node **kids;
@@ -81,18 +54,32 @@ static error_t trampoline(int key, char *arg, struct argp_state *state)
 	error_t r;
 	size_t i;
 
-	if (key == ARGP_KEY_INIT)
-		for (i = 0; i < n->nkids; i++)
-			state->child_inputs[i] = n->kids[i];
-	if (!n->orig->parser)
-		return ARGP_ERR_UNKNOWN;
+	if (!n->orig->parser) {
+		/* as argp does for a parser-less argp: its input goes to its
+		 * first child */
+		if (key == ARGP_KEY_INIT && n->nkids)
+			state->child_inputs[0] = n->input;
+		r = ARGP_ERR_UNKNOWN;
+		goto wrap;
+	}
 	if (setjmp(env)) {
 		inner = outer;
+		state->input = n;
 		return EINVAL; /* a usage error: argp stops and cleans up */
 	}
 	inner = &env;
+	/* the parser sees its own input, and at ARGP_KEY_INIT gives its
+	 * children theirs: each child's node keeps it */
+	state->input = n->input;
 	r = n->orig->parser(key, arg, state);
+	state->input = n;
 	inner = outer;
+wrap:
+	if (key == ARGP_KEY_INIT)
+		for (i = 0; i < n->nkids; i++) {
+			n->kids[i]->input = state->child_inputs[i];
+			state->child_inputs[i] = n->kids[i];
+		}
 	return r;
 }
 
@@ -139,7 +126,7 @@ static error_t hook_parse(const struct argp *argp, int argc, char **argv, unsign
 	struct node *root = copy_tree(argp);
 	error_t r;
 
-	FUZZ_CHECK(input == NULL); /* the trampolines use argp's input */
+	root->input = input; /* the trampolines use argp's input: the nodes */
 	r = argp_parse(&root->copy, argc, argv, flags | ARGP_NO_EXIT, arg_index, root);
 	free_tree(root);
 	return r;
@@ -163,8 +150,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	save_region(&regions[0], __start_vf_data, __stop_vf_data);
-	save_region(&regions[1], __start_vf_bss, __stop_vf_bss);
 	std_out = stdout;
 	std_err = stderr;
 	return 0;
@@ -193,9 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	argv[argc] = NULL;
 
-	for (i = 0; i < 2; i++)
-		copy_raw(regions[i].start, regions[i].saved, regions[i].len);
-	memset(&vf_sel, 0, sizeof(vf_sel));
+	vf = (struct vf_settings)VF_SETTINGS_INIT;
 	parses = 0;
 	inner = NULL;
 	vf_args_hooks = &hooks;

@@ -59,6 +59,7 @@ static int expect(const char *list, int *want)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *spec = fuzz_cstr(data, size);
+	struct vf_table_opts opts = { 0 };
 	int want[NCOLS] = { 0 }, ok;
 	struct vf_table *t;
 	FILE *saved = stderr;
@@ -68,10 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ok = expect(DEFAULTS, want) && expect(spec + 1, want);
 	else
 		ok = expect(spec, want);
-	vf_topts.columns = spec;
+	opts.columns = spec;
 	stderr = fopen("/dev/null", "w"); /* the "unknown column" message */
 	FUZZ_CHECK(stderr);
-	t = vf_table_new("fuzz", cols, NCOLS, DEFAULTS);
+	t = vf_table_new("fuzz", cols, NCOLS, DEFAULTS, &opts);
 	fclose(stderr);
 	stderr = saved;
 	FUZZ_CHECK((t != NULL) == (ok != 0));
@@ -83,7 +84,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vf_cell_u64(t, 3, size);
 		vf_table_free(t);
 	}
-	vf_topts.columns = NULL;
 	free(spec);
 	return 0;
 }
