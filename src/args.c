@@ -173,9 +173,7 @@ void vf_args_inputs(struct argp_state *state, void *const *inputs, size_t n)
 void vf_args_source_inputs(struct argp_state *state, struct vf_source_opts *src,
 			   struct vf_table_opts *table)
 {
-	void *const in[] = { src, &src->sel, table };
-
-	vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+	VF_ARGS_INPUTS(state, src, &src->sel, table);
 }
 
 /* argp's own --help and --usage, as its default options have them, but
@@ -388,6 +386,14 @@ static error_t source_parse(int key, char *arg, struct argp_state *state)
 }
 
 const struct argp vf_source_argp = { source_opts, source_parse, NULL, NULL, NULL, NULL, NULL };
+
+/* peek's and poke's option groups, in vf_args_source_inputs()'s order */
+const struct argp_child vf_source_children[] = {
+	{ &vf_source_argp, 0, "Source:", 1 },
+	{ &vf_select_argp, 0, "Device selection (with --bar):", 2 },
+	{ &vf_global_argp, 0, "Global options:", 4 },
+	{ 0 }
+};
 
 /* ---- device selection ---- */
 

@@ -174,12 +174,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	struct opts *o = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT: {
-		void *const in[] = { &o->sel, &o->table, NULL };
-
-		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+	case ARGP_KEY_INIT:
+		VF_ARGS_INPUTS(state, &o->sel, &o->table, NULL);
 		return 0;
-	}
 	case OPT_BAR:
 		o->req.bar = vf_arg_bar(state, arg);
 		o->have_bar = true;

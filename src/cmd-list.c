@@ -187,12 +187,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	struct opts *o = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT: {
-		void *const in[] = { &o->sel, &o->table, NULL };
-
-		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+	case ARGP_KEY_INIT:
+		VF_ARGS_INPUTS(state, &o->sel, &o->table, NULL);
 		return 0;
-	}
 	case 'a': o->all = true; return 0;
 	case 'B': o->bars = true; return 0;
 	case 'p': o->probe = true; return 0;
@@ -230,13 +227,6 @@ static const struct argp argp = {
 	"List PCI devices bound to VFIO drivers: IOMMU group, viability, device nodes, BARs.\v",
 	children, help_filter, NULL
 };
-
-/* The selector as the user gave it: "-s X -d Y", "" for none. */
-static void sel_text(const struct vf_select *sel, char *out, size_t sz)
-{
-	snprintf(out, sz, "%s%s%s%s", sel->slot ? "-s " : "", sel->slot ? sel->slot : "",
-		 sel->id ? (sel->slot ? " -d " : "-d ") : "", sel->id ? sel->id : "");
-}
 
 static int run(int argc, char **argv)
 {
@@ -285,7 +275,7 @@ static int run(int argc, char **argv)
 	if (!shown && !vf.json) {
 		char sel[160];
 
-		sel_text(&o.sel, sel, sizeof(sel));
+		vf_select_text(&o.sel, sel, sizeof(sel));
 		if (!n)
 			vf_warn("no PCI device %s%s", *sel ? "matches " : "found", sel);
 		else if (*sel)

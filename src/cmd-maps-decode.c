@@ -147,12 +147,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	uint64_t v;
 
 	switch (key) {
-	case ARGP_KEY_INIT: {
-		void *const in[] = { &o->table, NULL };
-
-		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+	case ARGP_KEY_INIT:
+		VF_ARGS_INPUTS(state, &o->table, NULL);
 		return 0;
-	}
 	case 'a': o->all = true; return 0;
 	case 'f': o->file = arg; return 0;
 	case 'e': o->everything = true; return 0;

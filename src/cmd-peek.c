@@ -223,18 +223,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
-static const struct argp_child children[] = {
-	{ &vf_source_argp, 0, "Source:", 1 },
-	{ &vf_select_argp, 0, "Device selection (with --bar):", 2 },
-	{ &vf_global_argp, 0, "Global options:", 4 },
-	{ 0 }
-};
-
 static const struct argp argp = {
 	options, parse, "OFFSET",
 	"Read COUNT values of WIDTH bytes at OFFSET of a dma-buf or BAR, each one volatile "
 	"access of exactly that width.  A revoked buffer (SIGBUS) exits 3.",
-	children, NULL, NULL
+	vf_source_children, NULL, NULL
 };
 
 /* --watch: a round of reads every o->watch seconds, until a signal (0)

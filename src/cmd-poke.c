@@ -53,18 +53,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
-static const struct argp_child children[] = {
-	{ &vf_source_argp, 0, "Source:", 1 },
-	{ &vf_select_argp, 0, "Device selection (with --bar):", 2 },
-	{ &vf_global_argp, 0, "Global options:", 4 },
-	{ 0 }
-};
-
 static const struct argp argp = {
 	options, parse, "OFFSET VALUE...",
 	"Write VALUEs of WIDTH bytes from OFFSET of a dma-buf or BAR, one volatile access "
 	"each, in order.  A revoked buffer (SIGBUS) exits 3.",
-	children, NULL, NULL
+	vf_source_children, NULL, NULL
 };
 
 static int run(int argc, char **argv)

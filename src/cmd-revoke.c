@@ -43,12 +43,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	struct opts *o = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT: {
-		void *const in[] = { &o->sel, NULL };
-
-		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+	case ARGP_KEY_INIT:
+		VF_ARGS_INPUTS(state, &o->sel, NULL);
 		return 0;
-	}
 	case OPT_CONNECT: o->connect = arg; return 0;
 	case OPT_PID:
 		o->pid = vf_arg_pid(state, arg);

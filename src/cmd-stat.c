@@ -302,12 +302,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	struct opts *o = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT: {
-		void *const in[] = { &o->table, NULL };
-
-		vf_args_inputs(state, in, VF_ARRAY_SIZE(in));
+	case ARGP_KEY_INIT:
+		VF_ARGS_INPUTS(state, &o->table, NULL);
 		return 0;
-	}
 	case 'p':
 		o->pid = vf_arg_id(state, "--pid", arg, INT_MAX);
 		return 0;

@@ -31,10 +31,17 @@ extern const struct argp vf_global_argp;
 extern const struct argp vf_table_argp;
 extern const struct argp vf_select_argp;
 extern const struct argp vf_source_argp;
+/* The children of a command with a source and no table (peek, poke). */
+extern const struct argp_child vf_source_children[];
 
 /* In a command's parser at ARGP_KEY_INIT: give its children (in the order
  * of its argp children[]) their inputs; NULL for one that needs none. */
 void vf_args_inputs(struct argp_state *state, void *const *inputs, size_t n);
+#define VF_ARGS_INPUTS(state, ...)                                         \
+	do {                                                               \
+		void *const in_[] = { __VA_ARGS__ };                       \
+		vf_args_inputs(state, in_, VF_ARRAY_SIZE(in_));            \
+	} while (0)
 /* The same for map, peek and poke, whose children are the source group,
  * the select group (src->sel), then the table group (table) or none. */
 struct vf_source_opts;

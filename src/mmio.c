@@ -79,10 +79,25 @@ static void read_loop(volatile uint8_t *p, unsigned int width, size_t count, uin
 #undef READ_LOOP
 }
 
-int vf_mmio_read(volatile void *base, uint64_t off, unsigned int width, size_t count,
-		 uint64_t *vals, size_t *fault_index)
+/* The loop of vf_mmio_write; with readback, each value is read back right
+ * after it is written. */
+static void write_loop(volatile uint8_t *p, unsigned int width, size_t count, const uint64_t *vals,
+		       uint64_t *readback, volatile size_t *done)
 {
-	volatile uint8_t *p = (volatile uint8_t *)base + off;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		*done = i;
+		store(p + i * width, width, vals[i]);
+		if (readback)
+			readback[i] = load(p + i * width, width);
+	}
+}
+
+/* Run the read loop (wvals NULL) or the write loop with SIGBUS caught. */
+static int guarded(volatile uint8_t *p, unsigned int width, size_t count, uint64_t *rvals,
+		   const uint64_t *wvals, uint64_t *readback, size_t *fault_index)
+{
 	struct sigaction old;
 	volatile size_t i = 0;
 	int r = 0;
@@ -90,7 +105,10 @@ int vf_mmio_read(volatile void *base, uint64_t off, unsigned int width, size_t c
 	arm(&old);
 	if (sigsetjmp(bus_env, 1) == 0) {
 		bus_armed = 1;
-		read_loop(p, width, count, vals, &i);
+		if (wvals)
+			write_loop(p, width, count, wvals, readback, &i);
+		else
+			read_loop(p, width, count, rvals, &i);
 		bus_armed = 0;
 	} else {
 		*fault_index = i;
@@ -100,27 +118,14 @@ int vf_mmio_read(volatile void *base, uint64_t off, unsigned int width, size_t c
 	return r;
 }
 
+int vf_mmio_read(volatile void *base, uint64_t off, unsigned int width, size_t count,
+		 uint64_t *vals, size_t *fault_index)
+{
+	return guarded((volatile uint8_t *)base + off, width, count, vals, NULL, NULL, fault_index);
+}
+
 int vf_mmio_write(volatile void *base, uint64_t off, unsigned int width, size_t count,
 		  const uint64_t *vals, uint64_t *readback, size_t *fault_index)
 {
-	volatile uint8_t *p = (volatile uint8_t *)base + off;
-	struct sigaction old;
-	volatile size_t i = 0;
-	int r = 0;
-
-	arm(&old);
-	if (sigsetjmp(bus_env, 1) == 0) {
-		bus_armed = 1;
-		for (i = 0; i < count; i++) {
-			store(p + i * width, width, vals[i]);
-			if (readback)
-				readback[i] = load(p + i * width, width);
-		}
-		bus_armed = 0;
-	} else {
-		*fault_index = i;
-		r = -1;
-	}
-	sigaction(SIGBUS, &old, NULL);
-	return r;
+	return guarded((volatile uint8_t *)base + off, width, count, NULL, vals, readback, fault_index);
 }

@@ -17,8 +17,8 @@
  * that faulted. */
 int vf_mmio_read(volatile void *base, uint64_t off, unsigned int width, size_t count,
 		 uint64_t *vals, size_t *fault_index);
-/* Write count values; with verify, read each back right after writing it
- * into readback (may be NULL without verify).  Same returns. */
+/* Write count values; with readback (not NULL), read each back into it
+ * right after writing it.  Same returns. */
 int vf_mmio_write(volatile void *base, uint64_t off, unsigned int width, size_t count,
 		  const uint64_t *vals, uint64_t *readback, size_t *fault_index);
 

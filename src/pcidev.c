@@ -310,6 +310,12 @@ int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out)
 	return scan(sel, true, out);
 }
 
+void vf_select_text(const struct vf_select *sel, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s%s%s%s", sel->slot ? "-s " : "", sel->slot ? sel->slot : "",
+		 sel->id ? (sel->slot ? " -d " : "-d ") : "", sel->id ? sel->id : "");
+}
+
 int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev)
 {
 	struct vf_pcidev *v = NULL;
@@ -318,8 +324,7 @@ int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev)
 	size_t used = 0;
 	char list[512] = "";
 
-	snprintf(what, sizeof(what), "%s%s%s%s", sel->slot ? "-s " : "", sel->slot ? sel->slot : "",
-		 sel->id ? (sel->slot ? " -d " : "-d ") : "", sel->id ? sel->id : "");
+	vf_select_text(sel, what, sizeof(what));
 	if (!sel->slot && !sel->id)
 		return vf_error(VF_EXIT_USAGE, "name one with -s BDF or -d VENDOR:DEVICE",
 				"none named", "selecting a device");

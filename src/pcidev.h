@@ -54,6 +54,9 @@ int vf_select_check(const struct vf_select *sel, char *msg, size_t sz);
  * (negated) after printing the error. */
 int vf_pci_scan(const struct vf_select *sel, struct vf_pcidev **out);
 
+/* The selector as the user gave it: "-s X -d Y", "" for none. */
+void vf_select_text(const struct vf_select *sel, char *out, size_t sz);
+
 /* "selector matched nothing/several" errors for commands that need one
  * device; returns 0 with *dev set, or an exit code. */
 int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev);
