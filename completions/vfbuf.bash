@@ -35,7 +35,7 @@ _vfbuf_commands='list stat maps-decode export map peek poke revoke'
 # shared option groups
 _vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi -?|--help --usage'
 # the values of --uapi
-_vfbuf_uapi_revs='none auto v1 v4'
+_vfbuf_uapi_revs='auto none v1 v2 v3 v4 v5'
 _vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
 # where map, peek and poke get their memory
@@ -46,7 +46,7 @@ _vfbuf_opts_main='-V|--version @global'
 
 # vfbuf list
 _vfbuf_opts_list='-a|--all -B|--bars -p|--probe @select @table @global'
-_vfbuf_cols_list='BDF IDS NAME CLASS DRIVER VFIO GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF SERIES PROBE'
+_vfbuf_cols_list='BDF IDS NAME CLASS DRIVER VFIO GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF SERIES SERIESHOW SERIESWHY PROBE'
 _vfbuf_cols_list_bars='BDF BAR SIZE TYPE BITS PREFETCH FLAGS MMAP OFFSET'
 
 # vfbuf stat

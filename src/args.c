@@ -222,6 +222,20 @@ void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int 
 	r = (vf_args_hooks ? vf_args_hooks->parse : argp_parse)(&top, argc, argv, flags | ARGP_NO_HELP,
 								 NULL, input);
 	stderr = real_stderr;
+	/* a command's arguments parsed: VFBUF_UAPI counts unless --uapi was given */
+	if (!r && vf.cmd && strcmp(vf.uapi_origin, "--uapi")) {
+		const char *env;
+
+		if (vf_uapi_select_env(&env)) {
+			char hint[160];
+
+			snprintf(hint, sizeof(hint), "set it to one of %s, unset it, or give --uapi", vf_uapi_names());
+			vf_error(VF_EXIT_USAGE, hint, "unknown revision", "VFBUF_UAPI '%s'", env);
+			if (vf_args_hooks)
+				vf_args_hooks->done(VF_EXIT_USAGE); /* does not return */
+			exit(VF_EXIT_USAGE);
+		}
+	}
 	if (vf_args_hooks)
 		vf_args_hooks->done(r ? VF_EXIT_USAGE : VF_EXIT_OK);
 }
@@ -236,7 +250,7 @@ static const struct argp_option global_opts[] = {
 	{ "verbose", 'v', NULL, 0, "Say more (repeatable)", -1 },
 	{ "sysroot", OPT_SYSROOT, "DIR", 0, "Read sysfs, procfs and /dev under DIR", -1 },
 	{ "uapi", OPT_UAPI, "REV", 0,
-	  "Series uAPI revision to speak: none (default, or $VFBUF_UAPI), auto (what the device's driver declares), v1, v4", -1 },
+	  "Series uAPI revision to speak: auto (default, or $VFBUF_UAPI: what the driver declares, else what safe probes find), none, v1, v2, v3 (= v4), v4, v5", -1 },
 	{ 0 }
 };
 
@@ -257,7 +271,7 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_UAPI:
 		if (vf_uapi_select(arg))
-			vf_usage_error(state, "--uapi '%s': unknown revision (none, auto, v1, v4)", arg);
+			vf_usage_error(state, "--uapi '%s': unknown revision (%s)", arg, vf_uapi_names());
 		return 0;
 	case OPT_SYSROOT: {
 		size_t n = strlen(arg);

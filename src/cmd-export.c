@@ -129,8 +129,16 @@ static int run_exec(const struct opts *o, struct vf_device *d, struct vf_export 
 		if (r < 0 && errno == EAGAIN) {
 			r = vf_revoke(d, d->vfio.device, e->fd, NULL);
 			if (r) {
+				/* never leave the command running: end it, wait, say both */
 				kill(pid, SIGTERM);
-				waitpid(pid, &status, 0);
+				while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+					;
+				sigprocmask(SIG_SETMASK, &old, NULL);
+				if (!vf.quiet)
+					fprintf(stderr,
+						"vfbuf: export: --revoke-after failed (exit %d): %s (pid %d) was "
+						"ended: status %d\n",
+						r, o->cmd[0], (int)pid, child_status(status));
 				return r;
 			}
 			if (!vf.quiet)

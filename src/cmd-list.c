@@ -23,7 +23,8 @@ struct opts {
 
 enum {
 	COL_BDF, COL_IDS, COL_NAME, COL_CLASS, COL_DRIVER, COL_VFIO, COL_GROUP, COL_VIABLE,
-	COL_BLOCKERS, COL_NODE, COL_CDEV, COL_BARS, COL_DMABUF, COL_SERIES, COL_PROBE,
+	COL_BLOCKERS, COL_NODE, COL_CDEV, COL_BARS, COL_DMABUF, COL_SERIES, COL_SERIESHOW,
+	COL_SERIESWHY, COL_PROBE,
 };
 static const struct vf_colinfo dev_cols[] = {
 	[COL_BDF] = { "BDF", 12, 0, VF_COL_STR, "PCI address" },
@@ -39,11 +40,13 @@ static const struct vf_colinfo dev_cols[] = {
 	[COL_CDEV] = { "CDEV", 6, 0, VF_COL_STR, "VFIO device cdev (/dev/vfio/devices/NAME)" },
 	[COL_BARS] = { "BARS", 0.2, 0, VF_COL_STR, "memory/IO BARs: index=size[/io][/64][/pf]" },
 	[COL_DMABUF] = { "DMABUF", 6, 0, VF_COL_BOOL, "exports dma-bufs (--probe)" },
-	[COL_SERIES] = { "SERIES", 6, 0, VF_COL_STR, "series revision the driver declares (sysfs; none on stock drivers)" },
+	[COL_SERIES] = { "SERIES", 6, 0, VF_COL_STR, "series revision the device speaks (declared, given, or with --probe probed; none on stock drivers)" },
+	[COL_SERIESHOW] = { "SERIESHOW", 8, 0, VF_COL_STR, "how SERIES is known: declared, given, probed, none" },
+	[COL_SERIESWHY] = { "SERIESWHY", 0.3, SCOLS_FL_WRAP, VF_COL_STR, "what the probes answered, or why no revision" },
 	[COL_PROBE] = { "PROBE", 0.2, 0, VF_COL_STR, "why the device could not be probed (--probe)" },
 };
 #define DEV_DEFAULTS "BDF,IDS,DRIVER,GROUP,VIABLE,NODE,BARS,NAME"
-#define DEV_DEFAULTS_PROBE DEV_DEFAULTS ",DMABUF,SERIES"
+#define DEV_DEFAULTS_PROBE DEV_DEFAULTS ",DMABUF,SERIES,SERIESHOW"
 
 enum {
 	BCOL_BDF, BCOL_BAR, BCOL_SIZE, BCOL_TYPE, BCOL_BITS, BCOL_PREFETCH,
@@ -68,6 +71,7 @@ struct probe {
 	char why[512];    /* why not */
 	int code;         /* exit code of the failure */
 	bool dmabuf;
+	struct vf_uapi_choice series;
 	struct vf_region regions[VF_NBARS];
 	bool have_region[VF_NBARS];
 };
@@ -90,6 +94,8 @@ static void do_probe(const struct vf_pcidev *d, struct probe *p)
 					  VFIO_DEVICE_FEATURE_GET) == 1;
 	for (i = 0; i < VF_NBARS && i < v.vfio.num_regions; i++)
 		p->have_region[i] = vf_vfio_region(v.vfio.device, i, &p->regions[i]) == 0;
+	vf_device_rev(&v);
+	p->series = v.series;
 	vf_device_close(&v);
 }
 
@@ -139,10 +145,15 @@ static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct 
 	if (p && p->done)
 		vf_cell_bool(t, COL_DMABUF, p->dmabuf);
 	if (d->vfio) {
-		char declared[16];
+		struct vf_uapi_choice c;
 
-		vf_uapi_for(d, declared, sizeof(declared));
-		vf_cell_str(t, COL_SERIES, *declared ? declared : (vf.json ? NULL : "none"));
+		if (p && p->done)
+			c = p->series;
+		else
+			vf_uapi_choose(-1, d, &c); /* sysfs and --uapi only */
+		vf_cell_str(t, COL_SERIES, c.rev ? c.rev->name : (vf.json ? NULL : "none"));
+		vf_cell_str(t, COL_SERIESHOW, c.how);
+		vf_cell_str(t, COL_SERIESWHY, c.why);
 	}
 	if (p && !p->done && d->vfio)
 		vf_cell_str(t, COL_PROBE, p->why);

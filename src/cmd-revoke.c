@@ -132,41 +132,40 @@ static unsigned long long inode_of(int fd)
 static int revoke_pid(const struct opts *o)
 {
 	struct revoked w = { .pid = o->pid, .fd = o->fd };
-	struct vf_device d = { .rev = NULL };
+	struct vf_pcidev pci;
+	struct vf_device d;
 	char sentence[256];
-	int pidfd, dfd, bfd, r, devfd;
+	int bfd, r, devfd;
 
 	if ((r = vf_device_held(o->pid, &o->sel, "only the process that owns the device can revoke",
-				&d.pci, &devfd)))
+				&pci, &devfd)))
 		return r;
-	d.rev = vf_uapi_for(&d.pci, d.declared, sizeof(d.declared));
-	if (!d.rev) /* say so before taking anything */
-		return vf_series_absent("revoking a dma-buf", &d.pci, d.declared);
-	if ((pidfd = vf_pidfd_open(o->pid)) < 0)
-		return -pidfd;
-	if ((bfd = vf_pidfd_getfd(pidfd, o->pid, o->fd, "dma-buf")) < 0) {
-		close(pidfd);
-		return -bfd;
+	/* its device fd first: which revision the driver speaks, if any, is
+	 * asked through it, before the dma-buf is taken */
+	if ((r = vf_device_take(o->pid, devfd, &pci, &d)))
+		return r;
+	if (!vf_device_rev(&d)) {
+		r = vf_series_absent("revoking a dma-buf", &d);
+		vf_device_close(&d);
+		return r;
 	}
-	if ((dfd = vf_pidfd_getfd(pidfd, o->pid, devfd, "VFIO device")) < 0) {
-		close(bfd);
-		close(pidfd);
-		return -dfd;
+	if ((bfd = vf_take_fd(o->pid, o->fd, "dma-buf")) < 0) {
+		vf_device_close(&d);
+		return -bfd;
 	}
 	/* through our copy of its fd: revoking through a dup revokes the buffer */
 	snprintf(sentence, sizeof(sentence), "fd %d of process %d", o->fd, (int)o->pid);
-	r = vf_revoke(&d, dfd, bfd, sentence);
+	r = vf_revoke(&d, d.vfio.device, bfd, sentence);
 	if (!r) {
 		w.device = d.pci.bdfstr;
-		w.series = d.rev->name;
+		w.series = d.series.rev->name;
 		w.ino = inode_of(bfd);
 		snprintf(sentence, sizeof(sentence), "revoked fd %d of process %d (device %s, series %s)",
-			 o->fd, (int)o->pid, d.pci.bdfstr, d.rev->name);
+			 o->fd, (int)o->pid, d.pci.bdfstr, d.series.rev->name);
 		r = report(&w, sentence);
 	}
-	close(dfd);
 	close(bfd);
-	close(pidfd);
+	vf_device_close(&d);
 	return r;
 }
 
@@ -209,11 +208,11 @@ static int run(int argc, char **argv)
 	r = vf_revoke(&d, d.vfio.device, opt.fd, NULL);
 	if (!r) {
 		w.device = d.pci.bdfstr;
-		w.series = d.rev->name;
+		w.series = d.series.rev->name;
 		w.fd = opt.fd;
 		w.ino = inode_of(opt.fd);
 		snprintf(sentence, sizeof(sentence), "revoked fd %d (device %s, series %s)", opt.fd,
-			 d.pci.bdfstr, d.rev->name);
+			 d.pci.bdfstr, d.series.rev->name);
 		r = report(&w, sentence);
 	}
 	vf_device_close(&d);

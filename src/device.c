@@ -185,10 +185,15 @@ static int open_group(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	return 0;
 }
 
-/* The revision d speaks, after it was found or taken. */
-static void choose_rev(struct vf_device *d)
+const struct vf_uapi_rev *vf_device_rev(struct vf_device *d)
 {
-	d->rev = vf_uapi_for(&d->pci, d->declared, sizeof(d->declared));
+	if (!d->series_known) {
+		vf_uapi_choose(d->vfio.device, &d->pci, &d->series);
+		d->series_known = true;
+		vf_info("%s: series revision %s: %s", d->pci.bdfstr,
+			d->series.rev ? d->series.rev->name : "none", d->series.why);
+	}
+	return d->series.rev;
 }
 
 int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
@@ -214,10 +219,7 @@ int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
 		vf_vfio_close(&d->vfio);
 		return vf_error_errno(-1, -r, NULL, "VFIO_DEVICE_GET_INFO %s", pci->bdfstr);
 	}
-	choose_rev(d);
-	vf_info("%s: driver %s, series revision %s (declared: %s, --uapi %s)", pci->bdfstr,
-		pci->driver, d->rev ? d->rev->name : "none", *d->declared ? d->declared : "none",
-		vf.uapi);
+	vf_info("%s: driver %s, --uapi %s", pci->bdfstr, pci->driver, vf.uapi);
 	return 0;
 }
 
@@ -270,9 +272,8 @@ int vf_device_take(pid_t pid, int fd, const struct vf_pcidev *pci, struct vf_dev
 	if ((r = vf_take_fd(pid, fd, "VFIO device")) < 0)
 		return -r;
 	d->vfio.device = r;
-	choose_rev(d);
-	vf_info("%s: VFIO device fd %d of process %d is our fd %d; driver %s, series revision %s",
-		pci->bdfstr, fd, (int)pid, r, pci->driver, d->rev ? d->rev->name : "none");
+	vf_info("%s: VFIO device fd %d of process %d is our fd %d; driver %s", pci->bdfstr, fd,
+		(int)pid, r, pci->driver);
 	return 0;
 }
 

@@ -21,8 +21,8 @@
 struct vf_device {
 	struct vf_pcidev pci;
 	struct vf_vfio_dev vfio;
-	const struct vf_uapi_rev *rev; /* the series revision it speaks, or NULL */
-	char declared[16];             /* what its driver declares ("" none) */
+	struct vf_uapi_choice series;  /* the revision it speaks: vf_device_rev() */
+	bool series_known;
 };
 
 /* The one PCI device sel selects (one scan of the PCI tree). */
@@ -41,5 +41,10 @@ int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint
 int vf_device_take(pid_t pid, int fd, const struct vf_pcidev *pci, struct vf_device *d);
 
 void vf_device_close(struct vf_device *d);
+
+/* The series revision d speaks (chosen, and probed under --uapi auto, on
+ * the first call: only what needs the series asks), or NULL; d->series
+ * says how it was known or why none. */
+const struct vf_uapi_rev *vf_device_rev(struct vf_device *d);
 
 #endif /* VFBUF_DEVICE_H */

@@ -18,27 +18,56 @@
 #include "procfs.h"
 #include "vendproto.h"
 
-int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *declared)
+int vf_series_absent(const char *op, const struct vf_device *d)
 {
+	const struct vf_uapi_choice *c = &d->series;
 	struct utsname u;
-	char why[512], hint[256];
+	char why[512], hint[640];
 
 	if (uname(&u))
 		snprintf(u.release, sizeof(u.release), "?");
 	snprintf(why, sizeof(why),
 		 "the running kernel (%s) lacks it: it comes with %s, which no released kernel has",
 		 u.release, VF_SERIES);
-	if (*declared)
-		snprintf(hint, sizeof(hint),
-			 "%s's driver %s speaks series revision %s: add --uapi auto (or --uapi %s), "
-			 "or set VFBUF_UAPI=auto",
-			 pci->bdfstr, pci->driver, declared, declared);
+	if (!strcmp(c->how, "none") && !strcmp(vf.uapi, "none"))
+		snprintf(hint, sizeof(hint), "%s; --uapi auto (the default) asks the driver", c->why);
+	else if (*c->declared)
+		snprintf(hint, sizeof(hint), "%s's driver %s: %s", d->pci.bdfstr, d->pci.driver, c->why);
 	else
 		snprintf(hint, sizeof(hint),
-			 "%s's driver %s declares no revision of the series; vfbuf_sim (kernel/vfbuf_sim) "
-			 "emulates it on stock kernels",
-			 pci->bdfstr, *pci->driver ? pci->driver : "(none)");
+			 "%s's driver %s: %s; vfbuf_sim (kernel/vfbuf_sim) emulates the series on stock kernels",
+			 d->pci.bdfstr, *d->pci.driver ? d->pci.driver : "(none)", c->why);
 	return vf_error(VF_EXIT_UNSUPPORTED, hint, why, "%s", op);
+}
+
+/* The revision for op, checked with calls that change nothing before
+ * anything is sent: NULL after the error (exit *code, 69). */
+static const struct vf_uapi_rev *series_for(struct vf_device *d, const char *op, bool wc, int *code)
+{
+	const struct vf_uapi_rev *rev = vf_device_rev(d);
+	char why[512];
+
+	*code = VF_EXIT_UNSUPPORTED;
+	if (!rev) {
+		vf_series_absent(op, d);
+		return NULL;
+	}
+	if (wc && !vf_uapi_has_wc(rev)) {
+		snprintf(why, sizeof(why), "series %s has no write-combining attribute (%s)", rev->name,
+			 d->series.why);
+		vf_error(VF_EXIT_UNSUPPORTED, "map it uncached (without --wc)", why, "%s", op);
+		return NULL;
+	}
+	if (vf_uapi_verify(d->vfio.device, rev, wc, why, sizeof(why))) {
+		char hint[400];
+
+		snprintf(hint, sizeof(hint), "%s (%s): nothing was sent; --uapi names another revision", rev->name,
+			 d->series.why);
+		vf_error(VF_EXIT_UNSUPPORTED, hint, why, "%s", op);
+		return NULL;
+	}
+	*code = 0;
+	return rev;
 }
 
 int vf_export_check(const struct vf_pcidev *pci, struct vf_export_req *req)
@@ -134,6 +163,7 @@ static int export_refused(const struct vf_device *d, const struct vf_export_req 
 
 int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *out)
 {
+	const struct vf_uapi_rev *rev = NULL;
 	struct vf_fdinfo fi;
 	uint32_t flags = 0;
 	char name[64];
@@ -149,23 +179,22 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 				"dma-buf export is in Linux 6.19 and later (CONFIG_VFIO_PCI_DMABUF)",
 				"the kernel lacks VFIO_DEVICE_FEATURE_DMA_BUF", "%s", d->pci.bdfstr);
 	if (req->wc) {
-		if (!d->rev)
-			return vf_series_absent("--wc (write-combining dma-buf mappings)", &d->pci,
-						d->declared);
-		flags |= d->rev->export_flags_wc;
+		if (!(rev = series_for(d, "--wc (write-combining dma-buf mappings)", true, &r)))
+			return r;
+		flags |= rev->export_flags_wc;
 	}
 	fd = vf_vfio_export(d->vfio.device, req->bar, req->ranges, req->nranges,
 			    (req->rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC, flags);
 	if (fd < 0)
 		return export_refused(d, req, -fd);
 	out->fd = fd;
-	if (req->wc && d->rev->memattr_feature) {
-		r = vf_vfio_memattr(d->vfio.device, d->rev->memattr_feature, fd, d->rev->memattr_wc);
+	if (req->wc && rev->memattr_feature) {
+		r = vf_vfio_memattr(d->vfio.device, rev->memattr_feature, fd, rev->memattr_wc);
 		if (r < 0) {
 			close(fd);
 			out->fd = -1;
 			return vf_error_errno(VF_EXIT_FAIL, -r, NULL, "setting write-combining (%s)",
-					      d->rev->name);
+					      rev->name);
 		}
 	}
 	out->wc = req->wc;
@@ -191,8 +220,9 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 	return 0;
 }
 
-int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what)
+int vf_revoke(struct vf_device *d, int devfd, int dmabuf_fd, const char *what)
 {
+	const struct vf_uapi_rev *rev;
 	char fdname[64];
 	const char *why = NULL;
 	int r;
@@ -201,12 +231,12 @@ int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd, const char *w
 		snprintf(fdname, sizeof(fdname), "fd %d", dmabuf_fd);
 		what = fdname;
 	}
-	if (!d->rev)
-		return vf_series_absent("revoking a dma-buf", &d->pci, d->declared);
-	if (d->rev->revoke_ioctl)
-		r = vf_vfio_revoke_ioctl(devfd, d->rev->revoke_ioctl, dmabuf_fd);
+	if (!(rev = series_for(d, "revoking a dma-buf", false, &r)))
+		return r;
+	if (rev->revoke_ioctl)
+		r = vf_vfio_revoke_ioctl(devfd, rev->revoke_ioctl, dmabuf_fd);
 	else
-		r = vf_vfio_revoke_feature(devfd, d->rev->revoke_feature, dmabuf_fd);
+		r = vf_vfio_revoke_feature(devfd, rev->revoke_feature, dmabuf_fd);
 	if (r >= 0)
 		return 0;
 	switch (-r) {
@@ -214,7 +244,8 @@ int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd, const char *w
 		why = "it was revoked already";
 		break;
 	case ENODEV:
-		why = "the dma-buf belongs to another device";
+		why = "the dma-buf belongs to another device, or its device was closed since (the series "
+		      "detaches a buffer from its device at the last close)";
 		break;
 	case EINVAL:
 		why = "the fd is not a dma-buf";
@@ -228,9 +259,9 @@ int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd, const char *w
 	}
 	if (!why)
 		return vf_error_errno(VF_EXIT_FAIL, -r, NULL, "revoking %s through %s (series %s)", what,
-				      d->pci.bdfstr, d->rev->name);
+				      d->pci.bdfstr, rev->name);
 	return vf_error(VF_EXIT_FAIL, NULL, why, "revoking %s through %s (series %s): %s", what,
-			d->pci.bdfstr, d->rev->name, vf_strerror(-r));
+			d->pci.bdfstr, rev->name, vf_strerror(-r));
 }
 
 void vf_export_ranges(const struct vf_export_req *req, char *out, size_t sz)

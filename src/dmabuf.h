@@ -50,10 +50,11 @@ int vf_export(struct vf_device *d, struct vf_export_req *req, struct vf_export *
 /* Revoke dmabuf_fd through devfd (a fd of d's device), naming it what in
  * errors ("fd 6 of process 153"; NULL: "fd N").  Returns an exit code; 69
  * with the reason when the series is not there. */
-int vf_revoke(const struct vf_device *d, int devfd, int dmabuf_fd, const char *what);
+int vf_revoke(struct vf_device *d, int devfd, int dmabuf_fd, const char *what);
 
-/* The "series not in this kernel" error for an operation; exit 69. */
-int vf_series_absent(const char *op, const struct vf_pcidev *pci, const char *declared);
+/* The "series not in this kernel" error for an operation, with how d's
+ * revision was looked for (d->series); exit 69. */
+int vf_series_absent(const char *op, const struct vf_device *d);
 
 /* "OFF+LEN,..." of the request's ranges, in hex. */
 void vf_export_ranges(const struct vf_export_req *req, char *out, size_t sz);

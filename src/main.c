@@ -90,7 +90,6 @@ static const struct argp main_argp = {
 static int print_version(void)
 {
 	struct vf_pcidev *devs = NULL;
-	char declared[16];
 	struct utsname u;
 	int n, i;
 
@@ -103,20 +102,16 @@ static int print_version(void)
 	printf("series revisions known:");
 	for (i = 0; vf_uapi_revs[i]; i++)
 		printf(" %s", vf_uapi_revs[i]->name);
-	printf("; --uapi %s%s\n", vf.uapi,
-	       !strcmp(vf.uapi_origin, "VFBUF_UAPI") ? " (from VFBUF_UAPI)"
-	       : strcmp(vf.uapi, "none") ? ""
-							 : " (the build's kernel headers define no revision)");
+	printf("; --uapi %s (%s)\n", vf.uapi, vf.uapi_origin);
 	n = vf_pci_scan(NULL, &devs);
 	for (i = 0; i < n; i++) {
-		const struct vf_uapi_rev *rev;
+		struct vf_uapi_choice c;
 
 		if (!devs[i].vfio)
 			continue;
-		rev = vf_uapi_for(&devs[i], declared, sizeof(declared));
-		printf("device %s driver %s: series %s%s%s\n", devs[i].bdfstr, devs[i].driver,
-		       *declared ? "revision " : "not declared", declared,
-		       rev ? " (in use)" : *declared ? " (not in use: see --uapi)" : "");
+		vf_uapi_choose(-1, &devs[i], &c); /* no device is opened: 'list --probe' probes */
+		printf("device %s driver %s: series %s (%s: %s)\n", devs[i].bdfstr, devs[i].driver,
+		       c.rev ? c.rev->name : "none", c.how, c.why);
 	}
 	free(devs);
 	return VF_EXIT_OK;
@@ -132,12 +127,10 @@ int main(int argc, char **argv)
 	int r;
 
 	argv[0] = (char *)"vfbuf";
-	/* the environment's default first: --uapi on the command line wins */
-	if (vf_uapi_select_env(&env)) {
-		vf_error(VF_EXIT_USAGE, "set it to none, auto, v1 or v4, or unset it", "unknown revision",
-			 "VFBUF_UAPI '%s'", env);
-		return VF_EXIT_USAGE;
-	}
+	/* the environment's default first: --uapi on the command line wins,
+	 * and --help works whatever the variable says (a command refuses a
+	 * bad one after parsing its arguments: vf_parse_args) */
+	(void)vf_uapi_select_env(&env);
 	vf_parse_args(&main_argp, argc, argv, ARGP_IN_ORDER, &opts);
 	if (opts.version)
 		return print_version() ? VF_EXIT_FAIL : vf_close_stdout();

@@ -54,10 +54,10 @@ struct vf_settings {
 	int verbose;
 	const char *sysroot;     /* "" for the real root */
 	const char *cmd;         /* command name, for messages */
-	const char *uapi;        /* --uapi: "none", "auto" or a revision name */
+	const char *uapi;        /* --uapi: "auto" (default), "none" or a revision name */
 	const char *uapi_origin; /* "default", "VFBUF_UAPI" or "--uapi" */
 };
 extern struct vf_settings vf;
-#define VF_SETTINGS_INIT { .sysroot = "", .uapi = "none", .uapi_origin = "default" }
+#define VF_SETTINGS_INIT { .sysroot = "", .uapi = "auto", .uapi_origin = "default" }
 
 #endif /* VFBUF_H */

@@ -20,11 +20,11 @@ OPEN_FAILS="vfbuf: export: $FIX/dev/vfio/vfio: not a VFIO container (VFIO_GET_AP
 @test "--uapi: an unknown revision is a usage error, before or after the command" {
 	run --separate-stderr "$VFBUF" --uapi v9 list
 	assert_failure 2
-	assert_equal "$stderr" "vfbuf: --uapi 'v9': unknown revision (none, auto, v1, v4)
+	assert_equal "$stderr" "vfbuf: --uapi 'v9': unknown revision (auto, none, v1, v2, v3 (= v4), v4, v5)
 hint: try 'vfbuf --help'"
 	for c in list stat maps-decode export map peek poke revoke; do
 		run first "$VFBUF" "$c" --uapi ''
-		assert_output "rc=2 vfbuf: $c: --uapi '': unknown revision (none, auto, v1, v4)"
+		assert_output "rc=2 vfbuf: $c: --uapi '': unknown revision (auto, none, v1, v2, v3 (= v4), v4, v5)"
 	done
 }
 

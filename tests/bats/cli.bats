@@ -107,32 +107,50 @@ hint: try 'vfbuf list --help'"
 @test "--version -v: the series revisions, and what each VFIO device's driver declares" {
 	run vf --version -v
 	assert_success
-	assert_line "series revisions known: v1 v4; --uapi none (the build's kernel headers define no revision)"
-	assert_line "device 0000:00:03.0 driver vfio-pci: series not declared"
-	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (not in use: see --uapi)"
-	run vf --uapi auto --version -v
-	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (in use)"
+	assert_line "series revisions known: v1 v2 v4 v5; --uapi auto (default)"
+	assert_line "device 0000:00:03.0 driver vfio-pci: series none (none: not declared; not probed (the device is not open))"
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series v4 (declared: declared by driver vfbuf_sim)"
+	run vf --uapi none --version -v
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series none (none: --uapi none)"
 	run vf --uapi v1 --version -v
-	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (not in use: see --uapi)"
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series v1 (given: given by --uapi)"
+	run vf --uapi v3 --version -v
+	assert_line "device 0000:00:03.0 driver vfio-pci: series v4 (given: given by --uapi)"
 }
 
 @test "VFBUF_UAPI is the default of --uapi; --uapi wins; an unknown one is a usage error" {
-	VFBUF_UAPI=auto run vf --version -v
+	VFBUF_UAPI=none run vf --version -v
 	assert_success
-	assert_line "series revisions known: v1 v4; --uapi auto (from VFBUF_UAPI)"
-	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (in use)"
-	VFBUF_UAPI=auto run vf --uapi none --version -v
-	assert_line "device 0000:05:00.0 driver vfbuf_sim: series revision v4 (not in use: see --uapi)"
+	assert_line "series revisions known: v1 v2 v4 v5; --uapi none (VFBUF_UAPI)"
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series none (none: --uapi none (from VFBUF_UAPI))"
+	VFBUF_UAPI=none run vf --uapi auto --version -v
+	assert_line "device 0000:05:00.0 driver vfbuf_sim: series v4 (declared: declared by driver vfbuf_sim)"
 	VFBUF_UAPI=v9 run --separate-stderr "$VFBUF" list
 	assert_failure 2
-	assert_equal "$stderr" "vfbuf: VFBUF_UAPI 'v9': unknown revision
-hint: set it to none, auto, v1 or v4, or unset it"
+	assert_equal "$stderr" "vfbuf: list: VFBUF_UAPI 'v9': unknown revision
+hint: set it to one of auto, none, v1, v2, v3 (= v4), v4, v5, unset it, or give --uapi"
+	# --uapi wins over a bad variable, and --help works whatever it says
+	VFBUF_UAPI=v9 run vf list --uapi none -o BDF -n
+	assert_success
+	VFBUF_UAPI=v9 run "$VFBUF" --help
+	assert_success
+	VFBUF_UAPI=v9 run "$VFBUF" list --help
+	assert_success
 }
 
 @test "--uapi rejects an unknown revision" {
 	run --separate-stderr "$VFBUF" --uapi v9 list
 	assert_failure 2
-	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: --uapi 'v9': unknown revision (none, auto, v1, v4)"
+	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: --uapi 'v9': unknown revision (auto, none, v1, v2, v3 (= v4), v4, v5)"
+}
+
+@test "list: SERIES, SERIESHOW and SERIESWHY say which revision and how it is known" {
+	run vf list -o BDF,SERIES,SERIESHOW,SERIESWHY -J
+	assert_success
+	jq_ok '.devices[] | select(.bdf == "0000:05:00.0") | .series == "v4" and .serieshow == "declared" and .serieswhy == "declared by driver vfbuf_sim"'
+	jq_ok '.devices[] | select(.bdf == "0000:00:03.0") | .series == null and .serieshow == "none" and (.serieswhy | startswith("not declared; not probed"))'
+	run vf --uapi v5 list -o BDF,SERIES,SERIESHOW -r -n
+	assert_line "0000:00:03.0 v5 given"
 }
 
 @test "commands that need a device say so when none is selected" {
