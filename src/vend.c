@@ -266,7 +266,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 						}
 					}
 				} else {
-					vf_vend_format_refusal(msg, sizeof(msg), VF_EXIT_USAGE, "unknown request");
+					vf_vend_format_refusal(msg, sizeof(msg), VF_EXIT_FAIL, "unknown request");
 				}
 				send_fd(clients[i], msg, -1);
 				fflush(stdout);

@@ -235,14 +235,14 @@ hint: is the primary stuck, or not a 'vfbuf export --serve'?"
 	[ "$took" -le 5 ]
 }
 
-@test "a client that sends garbage to a real primary is answered 'error unknown request'; the primary serves on" {
+@test "a client that sends garbage to a real primary is answered 'error 1 unknown request'; the primary serves on" {
 	local s=$BATS_TEST_TMPDIR/s
 	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range 0xa0000:4K --serve "$s" > "$BATS_TEST_TMPDIR/log" 2>&1 &
 	local p=$!
 	for _ in $(seq 50); do [ -S "$s" ] && break; sleep 0.05; done
 	run vfbuf-fault client "$s" garbage
 	assert_success
-	assert_output "reply: error unknown request"
+	assert_output "reply: error 1 unknown request"
 	# a second primary on the same socket is refused: the first one serves it
 	run refused vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --serve "$s"
 	assert_output "rc=1 vfbuf: export: --serve $s: in use"
