@@ -58,7 +58,7 @@ static const struct vf_uapi_rev *series_for(struct vf_device *d, const char *op,
 		vf_error(VF_EXIT_UNSUPPORTED, "map it uncached (without --wc)", why, "%s", op);
 		return NULL;
 	}
-	if (vf_uapi_verify(d->vfio.device, rev, wc, why, sizeof(why))) {
+	if (vf_uapi_verify(d->vfio.device, rev, why, sizeof(why))) {
 		char hint[400];
 
 		snprintf(hint, sizeof(hint), "%s (%s): nothing was sent; --uapi names another revision", rev->name,

@@ -173,27 +173,38 @@ static void describe(const struct answers *a, char *out, size_t sz)
 		 a->ioctl22 == 0 ? "ok" : strerrorname_np(-a->ioctl22) ? strerrorname_np(-a->ioctl22) : "?");
 }
 
-/* Does the driver answer as rev would, for a revoke (and with wc, for
- * setting the attribute)? */
-static bool answers_as(const struct answers *a, const struct vf_uapi_rev *rev, bool wc)
+/* Does the driver answer as rev would?  Each revision's whole pattern, so
+ * that nothing vfbuf sends can mean something else: v2's feature 13 is
+ * MEMATTR (GET and SET), v4's and v5's is REVOKE (SET only), 7.3's is
+ * ZPCI_ERROR (GET only); v1 has no feature at all. */
+static bool answers_as(const struct answers *a, const struct vf_uapi_rev *rev)
 {
-	bool revoke = rev->revoke_ioctl ? ioctl22_is_series(a) : a->set13 > 0;
+	bool io = ioctl22_is_series(a);
 
-	if (!wc || !rev->memattr_feature)
-		return revoke;
-	if (rev->memattr_feature == 13)
-		return revoke && a->set13 > 0 && a->get13 > 0;
-	return revoke && a->set14 > 0;
+	switch (rev->id) {
+	case VF_REV_V1:
+		return io && a->set13 <= 0;
+	case VF_REV_V2:
+		return io && a->set13 > 0 && a->get13 > 0;
+	case VF_REV_V4:
+		return !io && a->set13 > 0 && a->get13 <= 0 && a->set14 > 0;
+	case VF_REV_V5:
+		return !io && a->set13 > 0 && a->get13 <= 0;
+	default:
+		return false;
+	}
 }
 
 /* The revision the answers point to, or NULL. */
 static const struct vf_uapi_rev *identify(const struct answers *a)
 {
-	if (ioctl22_is_series(a))
-		return a->set13 > 0 && a->get13 > 0 ? &rev_v2 : a->set13 > 0 ? NULL : &rev_v1;
-	if (a->set13 <= 0 || a->get13 > 0)
-		return NULL;
-	return a->set14 > 0 ? &rev_v4 : &rev_v5;
+	size_t i;
+
+	/* v4 before v5: a v4 driver answers as v5 does, and more */
+	for (i = 0; vf_uapi_revs[i]; i++)
+		if (answers_as(a, vf_uapi_revs[i]))
+			return vf_uapi_revs[i];
+	return NULL;
 }
 
 /* The series' mark: a one-page export of a memory BAR can be mmap()ed
@@ -286,13 +297,13 @@ void vf_uapi_choose(int devfd, const struct vf_pcidev *d, struct vf_uapi_choice 
 		 m < 0 ? "; no memory BAR to confirm it with mmap" : "; a dma-buf mmap()s");
 }
 
-int vf_uapi_verify(int devfd, const struct vf_uapi_rev *rev, bool wc, char *why, size_t sz)
+int vf_uapi_verify(int devfd, const struct vf_uapi_rev *rev, char *why, size_t sz)
 {
 	struct answers a;
 	char said[256];
 
 	ask(devfd, &a);
-	if (answers_as(&a, rev, wc))
+	if (answers_as(&a, rev))
 		return 0;
 	describe(&a, said, sizeof(said));
 	snprintf(why, sz, "the driver does not answer as series %s would: %s", rev->name, said);

@@ -73,10 +73,10 @@ void vf_uapi_declared(const struct vf_pcidev *d, char *out, size_t sz);
  * Prints nothing; fills *out. */
 void vf_uapi_choose(int devfd, const struct vf_pcidev *d, struct vf_uapi_choice *out);
 
-/* Before sending rev's numbers for op (a revoke, or setting the attribute
- * when wc): check, with calls that change nothing, that the driver answers
- * as rev would.  0, or -1 with what it answered in why. */
-int vf_uapi_verify(int devfd, const struct vf_uapi_rev *rev, bool wc, char *why, size_t sz);
+/* Before sending rev's numbers: check, with calls that change nothing,
+ * that the driver answers as rev would (its whole pattern of features and
+ * ioctl).  0, or -1 with what it answered in why. */
+int vf_uapi_verify(int devfd, const struct vf_uapi_rev *rev, char *why, size_t sz);
 
 /* The series' name, for messages. */
 #define VF_SERIES "the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series"

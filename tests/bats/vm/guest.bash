@@ -28,7 +28,16 @@ guest_setup() {
 # The devices are bound to vfbuf_sim, which has the posted series.
 series() { [ "${VFBUF_VM_DRIVER:-}" = vfbuf_sim ]; }
 
+# The series revision vfbuf_sim speaks in this run (v1, v2, v4, v5), or "".
+sim_rev() { series && echo "${VFBUF_VM_UAPI:-$(cat /sys/module/vfbuf_sim/parameters/uapi 2> /dev/null)}"; }
+
+# vfbuf_sim presents itself as a real series kernel would: nothing declared.
+undeclared() { series && [ "${VFBUF_VM_UNDECLARED:-0}" = 1 ]; }
+
+# How vfbuf knows the revision under --uapi auto: declared or probed.
+sim_how() { if undeclared; then echo probed; else echo declared; fi; }
+
 # The exporter name the kernel reports for the devices' dma-bufs.
 exporter() {
-	if series; then echo vfbuf_sim; else echo vfio_pci_core; fi
+	if series && ! undeclared; then echo vfbuf_sim; else echo vfio_pci_core; fi
 }

@@ -31,7 +31,7 @@ teardown() {
 vf() { vfbuf --uapi auto "$@"; }
 
 # the revision vfbuf_sim speaks in this run
-rev() { cat /sys/module/vfbuf_sim/parameters/uapi; }
+rev() { sim_rev; }
 
 series_name="the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series"
 absent_mmap="the running kernel ($(uname -r)) cannot mmap VFIO dma-bufs (EINVAL): that comes with $series_name, which no released kernel has"

@@ -82,27 +82,33 @@ setup() {
 
 absent_wc="vfbuf: export: --wc (write-combining dma-buf mappings): the running kernel ($(uname -r)) lacks it: it comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series, which no released kernel has"
 
-@test "export --wc: needs a series revision the driver declares (--uapi auto, VFBUF_UAPI); 69 without" {
-	run --separate-stderr vfbuf --uapi auto export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o SIZE,WC
-	if series; then
+@test "export --wc: needs the series (auto: declared or probed; VFBUF_UAPI); 69 without, or on v5" {
+	run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o SIZE,WC
+	if series && [ "$(sim_rev)" != v5 ]; then
 		assert_success
 		assert_output "4K yes"
 		VFBUF_UAPI=auto run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o WC
 		assert_success
 		assert_output "yes"
-		# the default is none: the sim's revision is declared, not used
-		rev=$(cat /sys/module/vfbuf_sim/parameters/uapi)
-		run --separate-stderr vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
+		# --uapi none: never a series number, and the hint says how to get one
+		run --separate-stderr vfbuf --uapi none export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
 		assert_failure 69
 		assert_equal "$(head -1 <<< "$stderr")" "$absent_wc"
-		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfbuf_sim speaks series revision $rev: add --uapi auto (or --uapi $rev), or set VFBUF_UAPI=auto"
+		assert_equal "$(tail -1 <<< "$stderr")" "hint: --uapi none; --uapi auto (the default) asks the driver"
 		# --uapi on the command line wins over VFBUF_UAPI
+		VFBUF_UAPI=none run --separate-stderr vfbuf --uapi auto export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o WC
+		assert_success
 		VFBUF_UAPI=auto run --separate-stderr vfbuf --uapi none export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc
 		assert_failure 69
+	elif series; then
+		# v5 has no attribute at all
+		assert_failure 69
+		[[ "$(head -1 <<< "$stderr")" == "vfbuf: export: --wc (write-combining dma-buf mappings): series v5 has no write-combining attribute ($(sim_how)"* ]]
+		assert_equal "$(tail -1 <<< "$stderr")" "hint: map it uncached (without --wc)"
 	else
 		assert_failure 69
 		assert_equal "$(head -1 <<< "$stderr")" "$absent_wc"
-		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfio-pci declares no revision of the series; vfbuf_sim (kernel/vfbuf_sim) emulates it on stock kernels"
+		[[ "$(tail -1 <<< "$stderr")" == "hint: $VFBUF_EDU's driver vfio-pci: not declared; the probes match no revision (feature 13 PROBE|SET refused, PROBE|GET refused; feature 14 PROBE|SET refused; revoke ioctl VFIO_BASE+22 with fd -1: ENOTTY); vfbuf_sim (kernel/vfbuf_sim) emulates the series on stock kernels" ]]
 	fi
 }
 
@@ -398,42 +404,62 @@ hint: --pid names the process that holds the device open"
 	fi
 }
 
-@test "revoke --pid --fd: the owner's buffer, with the revision the driver declares; 69 without" {
+@test "revoke --pid --fd: the owner's buffer, with the revision the driver speaks; 69 without" {
 	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold -r -n -o FD > "$BATS_TEST_TMPDIR/hold" 2>/dev/null &
 	local p=$!
 	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/hold" ] && break; sleep 0.1; done
 	fd=$(cat "$BATS_TEST_TMPDIR/hold")
 	run vfbuf stat --pid $p --fd "$fd" -r -n -o KIND,DEVICE,BAR
 	assert_output "dmabuf $VFBUF_EDU 0"
-	# without a revision: 69, and nothing taken
-	run --separate-stderr vfbuf revoke --pid $p --fd "$fd"
+	# --uapi none: 69, and the buffer is not taken
+	run --separate-stderr vfbuf --uapi none revoke --pid $p --fd "$fd"
 	assert_failure 69
 	assert_equal "$(head -1 <<< "$stderr")" "vfbuf: revoke: revoking a dma-buf: the running kernel ($(uname -r)) lacks it: it comes with the posted 'vfio/pci: mmap and revoke VFIO dma-bufs' series, which no released kernel has"
 	if series; then
-		rev=$(cat /sys/module/vfbuf_sim/parameters/uapi)
-		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfbuf_sim speaks series revision $rev: add --uapi auto (or --uapi $rev), or set VFBUF_UAPI=auto"
-		run --separate-stderr vfbuf --uapi auto revoke --pid $p --fd "$fd"
+		run --separate-stderr vfbuf revoke --pid $p --fd "$fd"
 		assert_success
-		assert_output "revoked fd $fd of process $p (device $VFBUF_EDU, series $rev)"
+		assert_output "revoked fd $fd of process $p (device $VFBUF_EDU, series $(sim_rev))"
 	else
-		assert_equal "$(tail -1 <<< "$stderr")" "hint: $VFBUF_EDU's driver vfio-pci declares no revision of the series; vfbuf_sim (kernel/vfbuf_sim) emulates it on stock kernels"
-		run --separate-stderr vfbuf --uapi auto revoke --pid $p --fd "$fd"
+		run --separate-stderr vfbuf revoke --pid $p --fd "$fd"
 		assert_failure 69
+		[[ "$(tail -1 <<< "$stderr")" == "hint: $VFBUF_EDU's driver vfio-pci: not declared; the probes match no revision ("* ]]
 	fi
 	kill $p; wait $p || true
 }
 
-@test "--uapi v1/v4: a revision is sent only to a driver that declares it (feature 13 is ZPCI_ERROR on 7.3)" {
-	declared=none
-	series && declared=$(cat /sys/module/vfbuf_sim/parameters/uapi)
-	for rev in v1 v4; do
+@test "--uapi vN: the user's word on any driver, verified first: 69 naming what the probes answered, nothing sent" {
+	local me
+	me=$(sim_rev)
+	for rev in v1 v2 v3 v4 v5; do
 		run --separate-stderr vfbuf --uapi $rev export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o WC
-		if [ "$rev" = "$declared" ]; then
+		want=$rev
+		[ "$rev" = v3 ] && want=v4
+		if [ "$want" = "$me" ] && [ "$me" != v5 ]; then
 			assert_success
 			assert_output "yes"
+		elif [ "$want" = v5 ]; then
+			assert_failure 69
+			[[ "$(head -1 <<< "$stderr")" == *"series v5 has no write-combining attribute (given by --uapi)" ]]
 		else
 			assert_failure 69
-			assert_equal "$(head -1 <<< "$stderr")" "$absent_wc"
+			[[ "$(head -1 <<< "$stderr")" == "vfbuf: export: --wc (write-combining dma-buf mappings): the driver does not answer as series $want would: feature 13 PROBE|SET "* ]]
+			assert_equal "$(tail -1 <<< "$stderr")" "hint: $want (given by --uapi): nothing was sent; --uapi names another revision"
 		fi
 	done
+	# revoke: on a driver without that revision, nothing but the probes is sent
+	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold -r -n -o FD > "$BATS_TEST_TMPDIR/hold" 2>/dev/null &
+	local p=$!
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/hold" ] && break; sleep 0.1; done
+	fd=$(cat "$BATS_TEST_TMPDIR/hold")
+	for rev in v1 v4; do
+		[ "$rev" = "$me" ] && continue
+		[ "$me" = v5 ] && [ "$rev" = v4 ] && continue # v5's REVOKE is v4's
+		run --separate-stderr vfbuf --uapi $rev revoke --pid $p --fd "$fd"
+		assert_failure 69
+		[[ "$(head -1 <<< "$stderr")" == "vfbuf: revoke: revoking a dma-buf: the driver does not answer as series $rev would: "* ]]
+	done
+	# the buffer is still there and not revoked: its owner maps it, where mmap works
+	run vfbuf stat --pid $p --fd "$fd" -r -n -o KIND
+	assert_output dmabuf
+	kill $p; wait $p || true
 }
