@@ -22,6 +22,20 @@
 #include "vend.h"
 #include "vendproto.h"
 
+/* Does the first page of dma-buf fd map?  Tells a kernel that cannot mmap
+ * VFIO dma-bufs at all (mainline: EINVAL for every window) from one that
+ * refused only the window asked for (the series, whose exporter is also
+ * vfio_pci_core). */
+static bool first_page_maps(int fd, uint64_t page)
+{
+	void *p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		return false;
+	munmap(p, (size_t)page);
+	return true;
+}
+
 /* Map a dma-buf fd. */
 static int map_dmabuf(const struct vf_source_opts *o, struct vf_mapping *m)
 {
@@ -68,9 +82,9 @@ static int map_dmabuf(const struct vf_source_opts *o, struct vf_mapping *m)
 
 		m->map_base = NULL;
 		/* Mainline's exporter has no .mmap: every mmap() of its buffers is
-		 * EINVAL, whatever the window.  (vfbuf_sim's exporter calls itself
-		 * "vfbuf_sim"; were the series merged, vfio_pci_core would mmap.) */
-		if (e == EINVAL && !strcmp(fi.exp_name, "vfio_pci_core")) {
+		 * EINVAL, whatever the window.  The series' exporter has the same
+		 * name (vfbuf_sim's too, undeclared): it maps the first page. */
+		if (e == EINVAL && !strcmp(fi.exp_name, "vfio_pci_core") && !first_page_maps(m->fd, page)) {
 			struct utsname u;
 			char why[320];
 

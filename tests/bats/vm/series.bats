@@ -114,9 +114,9 @@ no_core() {
 		vfbuf map --fd $VFBUF_FD --length 8K; echo "rc=$?"' 2>&1
 	assert_success
 	if series; then
-		assert_line --index 1 --regexp "^vfbuf: map: mmap of 0x2000 bytes at 0x0 of dma-buf fd [0-9]+ \\(exporter vfbuf_sim, size 0x1000\\): the exporter refuses a window outside the buffer: Invalid argument \\(EINVAL\\)\$"
+		assert_line --index 1 --regexp "^vfbuf: map: mmap of 0x2000 bytes at 0x0 of dma-buf fd [0-9]+ \\(exporter $(exporter), size 0x1000\\): the exporter refuses a window outside the buffer: Invalid argument \\(EINVAL\\)\$"
 		assert_line --index 2 "rc=1"
-		assert_line --index 3 --regexp "^vfbuf: map: mmap of 0x1000 bytes at 0x1000 of dma-buf fd [0-9]+ \\(exporter vfbuf_sim, size 0x1000\\): the exporter refuses"
+		assert_line --index 3 --regexp "^vfbuf: map: mmap of 0x1000 bytes at 0x1000 of dma-buf fd [0-9]+ \\(exporter $(exporter), size 0x1000\\): the exporter refuses"
 		assert_line --index 4 "rc=1"
 	else
 		[[ "${lines[1]}" =~ ^"vfbuf: map: mmap of dma-buf fd "[0-9]+": $absent_mmap"$ ]]
