@@ -223,7 +223,7 @@ void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int 
 								 NULL, input);
 	stderr = real_stderr;
 	/* a command's arguments parsed: VFBUF_UAPI counts unless --uapi was given */
-	if (!r && vf.cmd && strcmp(vf.uapi_origin, "--uapi")) {
+	if (!r && vf.cmd && strcmp(vf.uapi_origin, "--uapi") != 0) {
 		const char *env;
 
 		if (vf_uapi_select_env(&env)) {

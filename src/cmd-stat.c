@@ -268,7 +268,8 @@ static int print_table(struct scan *st)
 
 	if (!t)
 		return VF_EXIT_USAGE;
-	qsort(st->v, st->n, sizeof(st->v[0]), cmp_entry);
+	if (st->n)
+		qsort(st->v, st->n, sizeof(st->v[0]), cmp_entry);
 	for (i = 0; i < st->n; i++) {
 		struct entry *e = &st->v[i];
 

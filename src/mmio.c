@@ -107,7 +107,7 @@ static int guarded(volatile uint8_t *p, unsigned int width, size_t count, uint64
 		bus_armed = 1;
 		if (wvals)
 			write_loop(p, width, count, wvals, readback, &i);
-		else
+		else if (rvals)
 			read_loop(p, width, count, rvals, &i);
 		bus_armed = 0;
 	} else {

@@ -259,7 +259,7 @@ void vf_uapi_choose(int devfd, const struct vf_pcidev *d, struct vf_uapi_choice 
 			 !strcmp(vf.uapi_origin, "VFBUF_UAPI") ? " (from VFBUF_UAPI)" : "");
 		return;
 	}
-	if (strcmp(vf.uapi, "auto")) {
+	if (strcmp(vf.uapi, "auto") != 0) {
 		out->rev = by_name(vf.uapi);
 		out->how = "given";
 		snprintf(out->why, sizeof(out->why), "given by %s", vf.uapi_origin);
