@@ -3,10 +3,10 @@
 #   make            build ./vfbuf
 #   make check      install missing packages (root) or say which, build, run
 #                   the host suite (plain and ASan+UBSan), the analysers, the
-#                   fuzz corpora, bench-smoke, the Debian package installed
-#                   (check-deb), then the guest suite in the QEMU rig on
-#                   three drivers (what CI runs)
-#   make deb        build the Debian package into build/deb/, lint it
+#                   fuzz corpora, bench-smoke, the Debian packages (installed:
+#                   check-deb; DKMS in the rig: check-dkms), then the guest
+#                   suite in the QEMU rig on three drivers (what CI runs)
+#   make deb        build the Debian packages into build/deb/, lint them
 #   make asan       the host suite under ASan+UBSan (same as check-host SANITIZE=1)
 #   make asan-bin   only build that build (build/asan/vfbuf)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -86,9 +86,10 @@ asan-bin:
 # What CI runs (.ci/run): the host suite, the same under ASan+UBSan, the
 # static analysers, every fuzz harness over its corpus, the benchmarks once
 # with tiny sizes, the Debian package installed and removed again
-# (tests/deb/deb.bats), then the guest suite on vfio-pci, vfbuf_sim v4 and
+# (tests/deb/deb.bats), vfbuf-sim-dkms built by DKMS and loaded in the rig
+# (tests/deb/dkms-rig), then the guest suite on vfio-pci, vfbuf_sim v4 and
 # vfbuf_sim v1 with the ASan+UBSan build (tests/vm/check-vm).
-check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-vm
+check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm
 
 lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1
