@@ -150,6 +150,39 @@ teardown_file() {
 	refute_line --regexp 'RPATH|RUNPATH'
 }
 
+# the flags dpkg-buildflags gives debian/rules (hardening=+all)
+buildflags() {
+	DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get "$1"
+}
+
+@test "the build compiled and linked every file with dpkg-buildflags' flags" {
+	log=$(dirname "$DEB")/build.log
+	[ -f "$log" ] || { echo "no build log $log"; false; }
+	compiles=$(grep -E '^cc .* -c -o build/default/[^ ]+\.o src/' "$log") || { echo "no compile command in $log (V=1?)"; false; }
+	links=$(grep -E '^cc .* -o build/default/vfbuf ' "$log") || { echo "no link command in $log"; false; }
+	# one compile per source file of the tree that was packaged
+	[ "$(wc -l <<< "$compiles")" -eq "$(ls "$(dirname "$DEB")/vfbuf-$(cat "$TOP/VERSION")"/src/*.c | wc -l)" ]
+	for f in $(buildflags CFLAGS | sed 's/-ffile-prefix-map=[^ ]*//') $(buildflags CPPFLAGS); do
+		n=$(grep -cF -- " $f " <<< "$compiles" || true)
+		[ "$n" -eq "$(wc -l <<< "$compiles")" ] || { echo "$f missing from compiles"; false; }
+	done
+	for f in $(buildflags LDFLAGS); do
+		grep -qF -- " $f " <<< "$links" || { echo "$f missing from the link: $links"; false; }
+	done
+	# and the project's own warnings, -Werror included, alongside
+	grep -qF -- " -Werror " <<< "$compiles"
+}
+
+@test "the installed binary has the hardening those flags give" {
+	run readelf -dW /usr/bin/vfbuf
+	assert_success
+	if buildflags LDFLAGS | grep -q -- '-z,now'; then assert_line --regexp '\(FLAGS\).*BIND_NOW'; fi
+	readelf -lW /usr/bin/vfbuf | grep -q GNU_RELRO
+	syms=$(readelf --dyn-syms -W /usr/bin/vfbuf)
+	if buildflags CFLAGS | grep -q -- -fstack-protector; then grep -q __stack_chk_fail <<< "$syms"; fi
+	if buildflags CPPFLAGS | grep -q -- -D_FORTIFY_SOURCE; then grep -qE '__[a-z]+_chk' <<< "$syms"; fi
+}
+
 @test "the package depends on the libraries the binary links" {
 	run dpkg-query -W -f='${Depends}' "$PKG"
 	assert_success
