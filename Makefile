@@ -3,8 +3,10 @@
 #   make            build ./vfbuf
 #   make check      install missing packages (root) or say which, build, run
 #                   the host suite (plain and ASan+UBSan), the analysers, the
-#                   fuzz corpora, bench-smoke, then the guest suite in the
-#                   QEMU rig on three drivers (what CI runs)
+#                   fuzz corpora, bench-smoke, the Debian packages (installed:
+#                   check-deb; DKMS in the rig: check-dkms), then the guest
+#                   suite in the QEMU rig on three drivers (what CI runs)
+#   make deb        build the Debian packages into build/deb/, lint them
 #   make asan       the host suite under ASan+UBSan (same as check-host SANITIZE=1)
 #   make asan-bin   only build that build (build/asan/vfbuf)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -63,7 +65,7 @@ $(BUILD)/.deps-ok:
 	@mkdir -p $(BUILD) && touch $@
 
 deps:
-	@scripts/deps build test vm sim fuzz quality
+	@scripts/deps build test vm sim fuzz quality deb
 
 # ---- tests ----
 BATS ?= bats
@@ -83,9 +85,11 @@ asan-bin:
 
 # What CI runs (.ci/run): the host suite, the same under ASan+UBSan, the
 # static analysers, every fuzz harness over its corpus, the benchmarks once
-# with tiny sizes, then the guest suite on vfio-pci, vfbuf_sim v4 and
+# with tiny sizes, the Debian package installed and removed again
+# (tests/deb/deb.bats), vfbuf-sim-dkms built by DKMS and loaded in the rig
+# (tests/deb/dkms-rig), then the guest suite on vfio-pci, vfbuf_sim v4 and
 # vfbuf_sim v1 with the ASan+UBSan build (tests/vm/check-vm).
-check: deps check-host asan analyse fuzz-smoke bench-smoke check-vm
+check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm
 
 lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1
@@ -94,6 +98,8 @@ lint-man:
 # Fuzzing, valgrind and static analysis (tests/quality.mk); benchmarks (bench/bench.mk)
 -include tests/quality.mk
 -include bench/bench.mk
+# The Debian package: make deb, make check-deb (tests/deb/deb.mk)
+-include tests/deb/deb.mk
 
 # The README's first command: build, boot the rig, tour vfbuf on its devices
 # (vfio-pci), then vending and revocation on vfbuf_sim (tests/vm/demo).
