@@ -129,6 +129,8 @@ static int feature(int devfd, uint32_t flags, void *payload, size_t len)
 		memcpy(f->data, payload, len);
 	ret = ioctl(devfd, VFIO_DEVICE_FEATURE, f);
 	e = errno;
+	if (len)	/* a GET's answer */
+		memcpy(payload, f->data, len);
 	free(f);
 	errno = e;
 	return ret;
