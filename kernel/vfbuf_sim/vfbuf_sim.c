@@ -22,15 +22,22 @@
  *    with the mmap offset (index << 40) kept in vm_pgoff.
  *  - debugfs vfbuf_sim/<BDF>/buffers lists the device's buffers: dma-buf
  *    inode, kind, BAR, ranges, attribute and state.
- *  - Two revisions of the series' uAPI, chosen by the "uapi" parameter:
+ *  - Four revisions of the series' uAPI (one table, vfbuf_revs[]), chosen by
+ *    the "uapi" parameter:
  *      v1: ioctl VFIO_BASE + 22 (revoke), attribute in flags bits 31:28;
- *      v4: features 13 (DMA_BUF_REVOKE) and 14 (DMA_BUF_MEMATTR).
+ *      v2: ioctl VFIO_BASE + 22 (revoke), feature 13 (DMA_BUF_MEMATTR, GET/SET);
+ *      v4 (= v3): features 13 (DMA_BUF_REVOKE) and 14 (DMA_BUF_MEMATTR);
+ *      v5: feature 13 (DMA_BUF_REVOKE), no attribute.
+ *  - "undeclared=1": it presents itself as a kernel carrying the series
+ *    would: no uapi file under /sys/module/vfbuf_sim/parameters, and its
+ *    dma-bufs' exporter is named "vfio_pci_core".
  *
  * Behaviour is this module's reading of the series, not the kernel's.
  * Buffers cannot be attached by importing devices (attach: EOPNOTSUPP).
  */
 #include <linux/debugfs.h>
 #include <linux/dma-buf.h>
+#include <linux/errno.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -40,6 +47,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
@@ -49,52 +57,88 @@ MODULE_IMPORT_NS("DMA_BUF");
 
 /* ---- The series' uAPI (not in any released kernel's headers) ---- */
 
-/* v1 */
-struct vfbuf_v1_dmabuf_revoke {
+/* v1 (16 Apr 2026) and v2 (27 May 2026): a device ioctl */
+struct vfbuf_ioctl_dmabuf_revoke {
 	__u32 argsz;
-	__u32 dmabuf_fd;
+	__u32 dmabuf_fd;	/* v1 __u32, v2 __s32: the same bits */
 };
 
-#define VFBUF_V1_DMABUF_REVOKE		_IO(VFIO_TYPE, VFIO_BASE + 22)
+#define VFBUF_IOCTL_DMABUF_REVOKE	_IO(VFIO_TYPE, VFIO_BASE + 22)
+
+/* v1: the attribute is an enum in the export's flags, bits 31:28 */
 #define VFBUF_V1_ATTR_SHIFT		28
 #define VFBUF_V1_ATTR_MASK		(0xfU << VFBUF_V1_ATTR_SHIFT)
 #define VFBUF_V1_ATTR_UC		0U
 #define VFBUF_V1_ATTR_WC		1U
 
-/* v3/v4 */
-#define VFBUF_V4_FEATURE_REVOKE		13
-#define VFBUF_V4_FEATURE_MEMATTR	14
-
-struct vfbuf_v4_dmabuf_revoke {
+/* v3/v4/v5: REVOKE is a device feature (SET) */
+struct vfbuf_feature_dmabuf_revoke {
 	__s32 dmabuf_fd;
 };
 
-struct vfbuf_v4_dmabuf_memattr {
+/* v2 (GET and SET), v3/v4 (SET): MEMATTR is a device feature */
+struct vfbuf_feature_dmabuf_memattr {
 	__s32 dmabuf_fd;
 	__u32 memattr;
 };
 
-#define VFBUF_V4_MEMATTR_NC		0U
-#define VFBUF_V4_MEMATTR_WC		1U
+#define VFBUF_MEMATTR_NC		0U
+#define VFBUF_MEMATTR_WC		1U
 
-/* ---- Module parameter: which revision this module speaks ---- */
+/*
+ * One entry per revision of the series; a later revision is one more
+ * entry. Numbers and errnos as read in each revision's code (README.md).
+ */
+struct vfbuf_rev {
+	const char *name;		/* the uapi= value */
+	const char *alias;		/* another name of the same uAPI */
+	unsigned int revoke_ioctl;	/* device ioctl, or 0 */
+	u32 revoke_feature;		/* device feature (SET), or 0 */
+	bool export_attr;		/* attribute in the export's flags */
+	u32 memattr_feature;		/* device feature, or 0 */
+	u32 memattr_ops;		/* VFIO_DEVICE_FEATURE_GET/SET accepted */
+	int memattr_unknown;		/* errno of an unknown value */
+};
 
-static int vfbuf_uapi = 4;
+static const struct vfbuf_rev vfbuf_revs[] = {
+	{ .name = "v1", .revoke_ioctl = VFBUF_IOCTL_DMABUF_REVOKE,
+	  .export_attr = true },
+	{ .name = "v2", .revoke_ioctl = VFBUF_IOCTL_DMABUF_REVOKE,
+	  .memattr_feature = 13,
+	  .memattr_ops = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET,
+	  .memattr_unknown = ENOTSUPP },
+	{ .name = "v4", .alias = "v3", .revoke_feature = 13,
+	  .memattr_feature = 14, .memattr_ops = VFIO_DEVICE_FEATURE_SET,
+	  .memattr_unknown = ENOENT },
+	{ .name = "v5", .revoke_feature = 13 },
+};
+
+/* ---- Module parameters: which revision, and whether it says so ---- */
+
+static const struct vfbuf_rev *vfbuf_rev = &vfbuf_revs[2];	/* v4 */
+
+static const struct vfbuf_rev *vfbuf_cur(void)
+{
+	return READ_ONCE(vfbuf_rev);
+}
 
 static int vfbuf_uapi_set(const char *val, const struct kernel_param *kp)
 {
-	if (sysfs_streq(val, "v1"))
-		WRITE_ONCE(vfbuf_uapi, 1);
-	else if (sysfs_streq(val, "v4"))
-		WRITE_ONCE(vfbuf_uapi, 4);
-	else
-		return -EINVAL;
-	return 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vfbuf_revs); i++) {
+		if (sysfs_streq(val, vfbuf_revs[i].name) ||
+		    (vfbuf_revs[i].alias && sysfs_streq(val, vfbuf_revs[i].alias))) {
+			WRITE_ONCE(vfbuf_rev, &vfbuf_revs[i]);
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int vfbuf_uapi_get(char *buf, const struct kernel_param *kp)
 {
-	return scnprintf(buf, PAGE_SIZE, "v%d\n", READ_ONCE(vfbuf_uapi));
+	return sysfs_emit(buf, "%s\n", vfbuf_cur()->name);
 }
 
 static const struct kernel_param_ops vfbuf_uapi_ops = {
@@ -102,7 +146,16 @@ static const struct kernel_param_ops vfbuf_uapi_ops = {
 	.get = vfbuf_uapi_get,
 };
 module_param_cb(uapi, &vfbuf_uapi_ops, NULL, 0644);
-MODULE_PARM_DESC(uapi, "series uAPI revision: v1 (revoke ioctl, flag bits) or v4 (features 13/14; default)");
+MODULE_PARM_DESC(uapi, "series uAPI revision: v1, v2, v4 (= v3; default) or v5");
+
+/*
+ * Load-time only (permission 0: no sysfs file). With it, init also takes
+ * the uapi file out of /sys/module/vfbuf_sim/parameters, so that nothing
+ * there names the revision, and the exporter is named as vfio-pci-core's.
+ */
+static bool vfbuf_undeclared;
+module_param_named(undeclared, vfbuf_undeclared, bool, 0);
+MODULE_PARM_DESC(undeclared, "present as a series kernel would: no uapi file in sysfs, exporter vfio_pci_core");
 
 /* ---- Driver state ---- */
 
@@ -202,21 +255,44 @@ static void vfbuf_setup_vma(struct vfbuf_buf *buf, struct vm_area_struct *vma)
 	vma->vm_ops = &vfbuf_vm_ops;
 }
 
-/* dma-buf core has checked vm_pgoff + pages against the size already */
+/*
+ * Revoked, permanently or for now: memory decode off, low power, a reset
+ * in progress (the series' TEMP_REVOKED). Caller holds buf->lock; a buffer
+ * not revoked for good is registered, so buf->vd is alive.
+ */
+static bool vfbuf_unreachable(struct vfbuf_buf *buf)
+{
+	struct vfio_pci_core_device *core;
+	bool off;
+
+	lockdep_assert_held(&buf->lock);
+	if (buf->revoked || buf->quiesced)
+		return true;
+	core = &buf->vd->core;
+	down_read(&core->memory_lock);
+	off = core->pm_runtime_engaged || !__vfio_pci_memory_enabled(core);
+	up_read(&core->memory_lock);
+	return off;
+}
+
+/*
+ * The dma-buf core has checked vm_pgoff + pages against the size already.
+ * As the series: ENODEV first if the buffer is revoked (permanently or
+ * temporarily), then EINVAL without MAP_SHARED.
+ */
 static int vfbuf_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct vfbuf_buf *buf = dmabuf->priv;
 	int ret = 0;
 
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	/* a classic BAR mapping's buffer is reachable only through its VMA */
-	if (buf->vfile)
-		return -EINVAL;
-
 	down_read(&buf->lock);
-	if (buf->revoked)
+	if (vfbuf_unreachable(buf))
 		ret = -ENODEV;
+	else if (!(vma->vm_flags & VM_SHARED))
+		ret = -EINVAL;
+	else if (buf->vfile)
+		/* a classic BAR mapping's buffer: only through its own VMA */
+		ret = -EINVAL;
 	else
 		vfbuf_setup_vma(buf, vma);
 	up_read(&buf->lock);
@@ -310,6 +386,9 @@ static int vfbuf_export(struct vfbuf_dev *vd, struct vfbuf_buf *buf,
 	if (!vfio_device_try_get_registration(&vd->core.vdev))
 		return -ENODEV;
 
+	/* undeclared: named as mainline's vfio-pci-core names its dma-bufs */
+	if (vfbuf_undeclared)
+		exp_info.exp_name = "vfio_pci_core";
 	exp_info.ops = &vfbuf_dmabuf_ops;
 	exp_info.size = buf->size;
 	exp_info.flags = open_flags;
@@ -349,7 +428,7 @@ static void vfbuf_detach_all(struct vfbuf_dev *vd)
 		vfbuf_revoke_locked(buf);
 		up_write(&buf->lock);
 		list_del_init(&buf->elm);
-		buf->registered = false;
+		WRITE_ONCE(buf->registered, false);
 		vfio_device_put_registration(&vd->core.vdev);
 		fput(buf->dmabuf->file);
 	}
@@ -396,8 +475,10 @@ static void vfbuf_unquiesce_all(struct vfbuf_dev *vd)
 
 /*
  * Look up a dma-buf fd that must be one of @vd's exported buffers.
- * EBADF: bad fd; EINVAL: not a dma-buf; ENODEV: not exported by @vd.
- * On success the caller holds a reference and must dma_buf_put() it.
+ * EBADF: bad fd; EINVAL: not a dma-buf; ENODEV: not exported by @vd, or
+ * detached from it when the device was last closed (the series sets the
+ * buffer's vdev to NULL then). The caller holds a reference on success
+ * and must dma_buf_put() it.
  */
 static struct vfbuf_buf *vfbuf_buf_get(struct vfbuf_dev *vd, int fd)
 {
@@ -407,7 +488,8 @@ static struct vfbuf_buf *vfbuf_buf_get(struct vfbuf_dev *vd, int fd)
 	if (IS_ERR(dmabuf))
 		return ERR_CAST(dmabuf);
 	buf = dmabuf->priv;
-	if (dmabuf->ops != &vfbuf_dmabuf_ops || buf->vd != vd || buf->vfile) {
+	if (dmabuf->ops != &vfbuf_dmabuf_ops || buf->vd != vd ||
+	    !READ_ONCE(buf->registered) || buf->vfile) {
 		dma_buf_put(dmabuf);
 		return ERR_PTR(-ENODEV);
 	}
@@ -431,23 +513,43 @@ static int vfbuf_revoke_fd(struct vfbuf_dev *vd, int fd)
 	return ret;
 }
 
-static int vfbuf_memattr_fd(struct vfbuf_dev *vd, int fd, u32 memattr)
+/*
+ * MEMATTR (v2: GET or SET; v3/v4: SET). As the series: the fd checks
+ * first, then the value; a revoked buffer is not refused (the attribute
+ * only affects later mmaps, which a revoked buffer refuses anyway).
+ * GET copies back the attribute as it was.
+ */
+static int vfbuf_memattr(struct vfbuf_dev *vd, const struct vfbuf_rev *rev,
+			 u32 flags, struct vfbuf_feature_dmabuf_memattr __user *arg,
+			 size_t argsz)
 {
+	struct vfbuf_feature_dmabuf_memattr m;
 	struct vfbuf_buf *buf;
-	int ret = 0;
+	int ret;
 
-	if (memattr != VFBUF_V4_MEMATTR_NC && memattr != VFBUF_V4_MEMATTR_WC)
-		return -ENOENT;
-	buf = vfbuf_buf_get(vd, fd);
+	ret = vfio_check_feature(flags, argsz, rev->memattr_ops, sizeof(m));
+	if (ret != 1)
+		return ret;
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	buf = vfbuf_buf_get(vd, m.dmabuf_fd);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	down_write(&buf->lock);
-	if (buf->revoked)
-		ret = -EBADFD;
-	else
-		buf->wc = memattr == VFBUF_V4_MEMATTR_WC;	/* later mmaps */
+	ret = 0;
+	if (flags & VFIO_DEVICE_FEATURE_SET) {
+		if (m.memattr == VFBUF_MEMATTR_NC || m.memattr == VFBUF_MEMATTR_WC)
+			buf->wc = m.memattr == VFBUF_MEMATTR_WC;
+		else
+			ret = -rev->memattr_unknown;
+	} else {
+		m.memattr = buf->wc ? VFBUF_MEMATTR_WC : VFBUF_MEMATTR_NC;
+	}
 	up_write(&buf->lock);
 	dma_buf_put(buf->dmabuf);
+	if (!ret && (flags & VFIO_DEVICE_FEATURE_GET) &&
+	    copy_to_user(arg, &m, sizeof(m)))
+		ret = -EFAULT;
 	return ret;
 }
 
@@ -474,7 +576,8 @@ static int vfbuf_validate_ranges(struct vfio_region_dma_range *ranges,
 	return 0;
 }
 
-static int vfbuf_feature_dma_buf(struct vfbuf_dev *vd, u32 flags,
+static int vfbuf_feature_dma_buf(struct vfbuf_dev *vd, const struct vfbuf_rev *rev,
+				 u32 flags,
 				 struct vfio_device_feature_dma_buf __user *arg,
 				 size_t argsz)
 {
@@ -494,13 +597,8 @@ static int vfbuf_feature_dma_buf(struct vfbuf_dev *vd, u32 flags,
 	if (copy_from_user(&get, arg, sizeof(get)))
 		return -EFAULT;
 
-	if (READ_ONCE(vfbuf_uapi) == 1) {
-		attr = (get.flags & VFBUF_V1_ATTR_MASK) >> VFBUF_V1_ATTR_SHIFT;
-		if (attr != VFBUF_V1_ATTR_UC && attr != VFBUF_V1_ATTR_WC)
-			return -EINVAL;
-		get.flags &= ~VFBUF_V1_ATTR_MASK;
-	}
-	if (!get.nr_ranges || get.flags)
+	/* v1 checks the flags later, after the region (ENODEV first) */
+	if (!get.nr_ranges || (!rev->export_attr && get.flags))
 		return -EINVAL;
 
 	if (get.region_index >= VFIO_PCI_ROM_REGION_INDEX ||
@@ -512,6 +610,15 @@ static int vfbuf_feature_dma_buf(struct vfbuf_dev *vd, u32 flags,
 	if (IS_ERR(ranges))
 		return PTR_ERR(ranges);
 
+	if (rev->export_attr) {
+		/* v1: 0 (UC) or exactly the WC value in bits 31:28, nothing else */
+		attr = (get.flags & VFBUF_V1_ATTR_MASK) >> VFBUF_V1_ATTR_SHIFT;
+		if ((get.flags & ~VFBUF_V1_ATTR_MASK) ||
+		    (attr != VFBUF_V1_ATTR_UC && attr != VFBUF_V1_ATTR_WC)) {
+			ret = -EINVAL;
+			goto out_ranges;
+		}
+	}
 	ret = vfbuf_validate_ranges(ranges, get.nr_ranges, &length);
 	if (ret)
 		goto out_ranges;
@@ -553,15 +660,16 @@ out_ranges:
 static int vfbuf_device_feature(struct vfio_device *vdev, u32 flags,
 				void __user *arg, size_t argsz)
 {
+	const struct vfbuf_rev *rev = vfbuf_cur();
 	struct vfbuf_dev *vd = to_vfbuf(vdev);
 	u32 feature = flags & VFIO_DEVICE_FEATURE_MASK;
 	int ret;
 
 	if (feature == VFIO_DEVICE_FEATURE_DMA_BUF)
-		return vfbuf_feature_dma_buf(vd, flags, arg, argsz);
+		return vfbuf_feature_dma_buf(vd, rev, flags, arg, argsz);
 
-	if (READ_ONCE(vfbuf_uapi) == 4 && feature == VFBUF_V4_FEATURE_REVOKE) {
-		struct vfbuf_v4_dmabuf_revoke r;
+	if (rev->revoke_feature && feature == rev->revoke_feature) {
+		struct vfbuf_feature_dmabuf_revoke r;
 
 		ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET,
 					 sizeof(r));
@@ -572,18 +680,10 @@ static int vfbuf_device_feature(struct vfio_device *vdev, u32 flags,
 		return vfbuf_revoke_fd(vd, r.dmabuf_fd);
 	}
 
-	if (READ_ONCE(vfbuf_uapi) == 4 && feature == VFBUF_V4_FEATURE_MEMATTR) {
-		struct vfbuf_v4_dmabuf_memattr m;
+	if (rev->memattr_feature && feature == rev->memattr_feature)
+		return vfbuf_memattr(vd, rev, flags, arg, argsz);
 
-		ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET,
-					 sizeof(m));
-		if (ret != 1)
-			return ret;
-		if (copy_from_user(&m, arg, sizeof(m)))
-			return -EFAULT;
-		return vfbuf_memattr_fd(vd, m.dmabuf_fd, m.memattr);
-	}
-
+	/* anything else, other revisions' numbers included: vfio-pci-core's */
 	ret = vfio_pci_core_ioctl_feature(vdev, flags, arg, argsz);
 	/* entering low power makes the BARs unreachable */
 	if (!ret && (flags & VFIO_DEVICE_FEATURE_SET) &&
@@ -596,13 +696,14 @@ static int vfbuf_device_feature(struct vfio_device *vdev, u32 flags,
 static long vfbuf_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			unsigned long arg)
 {
+	const struct vfbuf_rev *rev = vfbuf_cur();
 	struct vfbuf_dev *vd = to_vfbuf(vdev);
 	long ret;
 
-	if (READ_ONCE(vfbuf_uapi) == 1 && cmd == VFBUF_V1_DMABUF_REVOKE) {
-		unsigned long minsz = offsetofend(struct vfbuf_v1_dmabuf_revoke,
+	if (rev->revoke_ioctl && cmd == rev->revoke_ioctl) {
+		unsigned long minsz = offsetofend(struct vfbuf_ioctl_dmabuf_revoke,
 						  dmabuf_fd);
-		struct vfbuf_v1_dmabuf_revoke r;
+		struct vfbuf_ioctl_dmabuf_revoke r;
 
 		if (copy_from_user(&r, (void __user *)arg, minsz))
 			return -EFAULT;
@@ -802,7 +903,7 @@ static int vfbuf_buffers_show(struct seq_file *s, void *unused)
 			   buf->vfile ? "classic" : "export", buf->bar, buf->size,
 			   buf->wc ? "wc" : "uc",
 			   buf->revoked ? "revoked" :
-			   buf->quiesced ? "quiesced" : "live");
+			   vfbuf_unreachable(buf) ? "quiesced" : "live");
 		for (i = 0; i < buf->nr_ranges; i++)
 			seq_printf(s, "%s0x%llx+0x%llx", i ? "," : " ",
 				   (u64)(buf->phys_vec[i].paddr - start),
@@ -865,9 +966,21 @@ static struct pci_driver vfbuf_driver = {
 	.driver_managed_dma	= true,
 };
 
+/* the name of a module parameter's sysfs file, for taking it out */
+static const struct attribute vfbuf_uapi_attr = { .name = "uapi" };
+
 static int __init vfbuf_init(void)
 {
 	int ret;
+
+	/*
+	 * Undeclared: a kernel carrying the series has no file that names
+	 * its revision, so neither do we. The parameters' files are set up
+	 * before init; removing the group at unload skips a missing file.
+	 */
+	if (vfbuf_undeclared)
+		sysfs_remove_file_from_group(&THIS_MODULE->mkobj.kobj,
+					     &vfbuf_uapi_attr, "parameters");
 
 	vfbuf_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	ret = pci_register_driver(&vfbuf_driver);

@@ -22,12 +22,25 @@ setup() {
 	assert_output $'0x1af4\n0x1110'
 }
 
-@test "both devices are bound to the rig's driver (vfio-pci by default)" {
+@test "VFBUF_BOCHS is a bochs-display with a 16 MiB BAR0 and a 4 KiB BAR2" {
+	[[ $VFBUF_BOCHS =~ ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]]
+	run cat "/sys/bus/pci/devices/$VFBUF_BOCHS/vendor" "/sys/bus/pci/devices/$VFBUF_BOCHS/device"
+	assert_output $'0x1234\n0x1111'
+	# resource lines: start end flags; BAR0 memory, prefetchable (0x2000)
+	read -r s0 e0 f0 < <(sed -n 1p "/sys/bus/pci/devices/$VFBUF_BOCHS/resource")
+	read -r s2 e2 _ < <(sed -n 3p "/sys/bus/pci/devices/$VFBUF_BOCHS/resource")
+	[ $((e0 - s0 + 1)) -eq $((16 << 20)) ]
+	[ $((f0 & 0x2200)) -eq $((0x2200)) ]
+	[ $((e2 - s2 + 1)) -eq 4096 ]
+	[ "$VFBUF_BOCHS_GROUP" = "$(basename "$(readlink "/sys/bus/pci/devices/$VFBUF_BOCHS/iommu_group")")" ]
+}
+
+@test "every rig device is bound to the rig's driver (vfio-pci by default)" {
 	[ -n "$VFBUF_VM_DRIVER" ]
-	run basename "$(readlink "/sys/bus/pci/devices/$VFBUF_EDU/driver")"
-	assert_output "$VFBUF_VM_DRIVER"
-	run basename "$(readlink "/sys/bus/pci/devices/$VFBUF_IVSHMEM/driver")"
-	assert_output "$VFBUF_VM_DRIVER"
+	for d in "$VFBUF_EDU" "$VFBUF_IVSHMEM" "$VFBUF_BOCHS"; do
+		run basename "$(readlink "/sys/bus/pci/devices/$d/driver")"
+		assert_output "$VFBUF_VM_DRIVER"
+	done
 }
 
 @test "the vfio modules are loaded" {

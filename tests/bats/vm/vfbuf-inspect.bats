@@ -56,6 +56,10 @@ sysfs_size() { # BDF BAR -> size from sysfs resource (end - start + 1)
 	assert_line "$VFBUF_IVSHMEM 0 $(sysfs_size "$VFBUF_IVSHMEM" 0)"
 	assert_line "$VFBUF_IVSHMEM 2 $(sysfs_size "$VFBUF_IVSHMEM" 2)"
 	[ "$(sysfs_size "$VFBUF_EDU" 0)" -eq 1048576 ]
+	# two memory BARs of one device, one of 16 MiB
+	assert_line "$VFBUF_BOCHS 0 $(sysfs_size "$VFBUF_BOCHS" 0)"
+	assert_line "$VFBUF_BOCHS 2 $(sysfs_size "$VFBUF_BOCHS" 2)"
+	[ "$(sysfs_size "$VFBUF_BOCHS" 0)" -eq 16777216 ]
 }
 
 @test "list --probe: dma-buf export is supported, regions are mmap-able" {
