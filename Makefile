@@ -5,7 +5,8 @@
 #                   the host suite (plain and ASan+UBSan), the analysers, the
 #                   fuzz corpora, bench-smoke, the Debian packages (installed:
 #                   check-deb; DKMS in the rig: check-dkms), then the guest
-#                   suite in the QEMU rig on three drivers (what CI runs)
+#                   suite in the QEMU rig on vfio-pci and every series
+#                   revision on vfbuf_sim (what CI runs)
 #   make deb        build the Debian packages into build/deb/, lint them
 #   make asan       the host suite under ASan+UBSan (same as check-host SANITIZE=1)
 #   make asan-bin   only build that build (build/asan/vfbuf)
@@ -87,8 +88,9 @@ asan-bin:
 # static analysers, every fuzz harness over its corpus, the benchmarks once
 # with tiny sizes, the Debian package installed and removed again
 # (tests/deb/deb.bats), vfbuf-sim-dkms built by DKMS and loaded in the rig
-# (tests/deb/dkms-rig), then the guest suite on vfio-pci, vfbuf_sim v4 and
-# vfbuf_sim v1 with the ASan+UBSan build (tests/vm/check-vm).
+# (tests/deb/dkms-rig), then the guest suite on vfio-pci and on vfbuf_sim
+# speaking each series revision (v4; v1 with the ASan+UBSan build; v2; v5;
+# v4 undeclared, found by vfbuf's probes: tests/vm/check-vm).
 check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm
 
 lint-man:
