@@ -23,7 +23,7 @@
 #   _vfbuf_args_NAME   what its non-option arguments are (a KIND below)
 # and its name goes into _vfbuf_commands.  An option is written SHORT|--LONG,
 # or just one of them, followed by =KIND when it takes an argument; KIND is
-# one of: bdf id columns pid fd file dir uapi bar width socket command
+# one of: bdf id columns pid fd file dir uapi vfio bar width socket command
 # (anything else, e.g. "any", completes nothing).  "command" as the
 # arguments' kind: a command and its arguments after "--".
 # @global, @table, @select and @source stand for the shared option groups
@@ -33,9 +33,10 @@
 _vfbuf_commands='list stat maps-decode export map peek poke revoke'
 
 # shared option groups
-_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi -?|--help --usage'
-# the values of --uapi
+_vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi --vfio=vfio -?|--help --usage'
+# the values of --uapi and --vfio
 _vfbuf_uapi_revs='auto none v1 v2 v3 v4 v5'
+_vfbuf_vfio_doors='auto group cdev'
 _vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
 # where map, peek and poke get their memory
@@ -46,7 +47,7 @@ _vfbuf_opts_main='-V|--version @global'
 
 # vfbuf list
 _vfbuf_opts_list='-a|--all -B|--bars -p|--probe @select @table @global'
-_vfbuf_cols_list='BDF IDS NAME CLASS DRIVER VFIO GROUP VIABLE BLOCKERS NODE CDEV BARS DMABUF SERIES SERIESHOW SERIESWHY PROBE'
+_vfbuf_cols_list='BDF IDS NAME CLASS DRIVER VFIO GROUP VIABLE BLOCKERS NODE CDEV DOORS BARS DMABUF SERIES SERIESHOW SERIESWHY PROBE'
 _vfbuf_cols_list_bars='BDF BAR SIZE TYPE BITS PREFETCH FLAGS MMAP OFFSET'
 
 # vfbuf stat
@@ -233,6 +234,9 @@ _vfbuf_arg()
 		;;
 	uapi)
 		_vfbuf_reply -W "$_vfbuf_uapi_revs" -- "$cur"
+		;;
+	vfio)
+		_vfbuf_reply -W "$_vfbuf_vfio_doors" -- "$cur"
 		;;
 	bar)
 		_vfbuf_reply -W '0 1 2 3 4 5' -- "$cur"

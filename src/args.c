@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
+#include "device.h"
 #include "source.h"
 #include "uapi.h"
 
@@ -236,13 +237,24 @@ void vf_parse_args(const struct argp *argp, int argc, char **argv, unsigned int 
 			exit(VF_EXIT_USAGE);
 		}
 	}
+	if (!r && vf.cmd && strcmp(vf.vfio_origin, "--vfio") != 0) {
+		const char *env;
+
+		if (vf_vfio_select_env(&env)) {
+			vf_error(VF_EXIT_USAGE, "set it to auto, group or cdev, unset it, or give --vfio",
+				 "not a VFIO front door", "VFBUF_VFIO '%s'", env);
+			if (vf_args_hooks)
+				vf_args_hooks->done(VF_EXIT_USAGE); /* does not return */
+			exit(VF_EXIT_USAGE);
+		}
+	}
 	if (vf_args_hooks)
 		vf_args_hooks->done(r ? VF_EXIT_USAGE : VF_EXIT_OK);
 }
 
 /* ---- global options ---- */
 
-enum { OPT_SYSROOT = 0x1000, OPT_UAPI };
+enum { OPT_SYSROOT = 0x1000, OPT_UAPI, OPT_VFIO };
 
 static const struct argp_option global_opts[] = {
 	{ "json", 'J', NULL, 0, "Machine output (JSON), errors too", -1 },
@@ -251,6 +263,8 @@ static const struct argp_option global_opts[] = {
 	{ "sysroot", OPT_SYSROOT, "DIR", 0, "Read sysfs, procfs and /dev under DIR", -1 },
 	{ "uapi", OPT_UAPI, "REV", 0,
 	  "Series uAPI revision to speak: auto (default, or $VFBUF_UAPI: what the driver declares, else what safe probes find), none, v1, v2, v3 (= v4), v4, v5", -1 },
+	{ "vfio", OPT_VFIO, "PATH", 0,
+	  "VFIO's front door: auto (default, or $VFBUF_VFIO: the group path where it exists, else the cdev), group, cdev (/dev/vfio/devices/vfioN with iommufd)", -1 },
 	{ 0 }
 };
 
@@ -272,6 +286,10 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 	case OPT_UAPI:
 		if (vf_uapi_select(arg))
 			vf_usage_error(state, "--uapi '%s': unknown revision (%s)", arg, vf_uapi_names());
+		return 0;
+	case OPT_VFIO:
+		if (vf_vfio_select(arg))
+			vf_usage_error(state, "--vfio '%s': not auto, group or cdev", arg);
 		return 0;
 	case OPT_SYSROOT: {
 		size_t n = strlen(arg);

@@ -23,7 +23,7 @@ struct opts {
 
 enum {
 	COL_BDF, COL_IDS, COL_NAME, COL_CLASS, COL_DRIVER, COL_VFIO, COL_GROUP, COL_VIABLE,
-	COL_BLOCKERS, COL_NODE, COL_CDEV, COL_BARS, COL_DMABUF, COL_SERIES, COL_SERIESHOW,
+	COL_BLOCKERS, COL_NODE, COL_CDEV, COL_DOORS, COL_BARS, COL_DMABUF, COL_SERIES, COL_SERIESHOW,
 	COL_SERIESWHY, COL_PROBE,
 };
 static const struct vf_colinfo dev_cols[] = {
@@ -38,6 +38,7 @@ static const struct vf_colinfo dev_cols[] = {
 	[COL_BLOCKERS] = { "BLOCKERS", 10, 0, VF_COL_STR, "group members in the way (address and driver)" },
 	[COL_NODE] = { "NODE", 10, 0, VF_COL_STR, "VFIO group node" },
 	[COL_CDEV] = { "CDEV", 6, 0, VF_COL_STR, "VFIO device cdev (/dev/vfio/devices/NAME)" },
+	[COL_DOORS] = { "DOORS", 6, 0, VF_COL_STR, "front doors whose nodes exist: group (/dev/vfio/N), cdev (with /dev/iommu); the first is what --vfio auto opens" },
 	[COL_BARS] = { "BARS", 0.2, 0, VF_COL_STR, "memory/IO BARs: index=size[/io][/64][/pf]" },
 	[COL_DMABUF] = { "DMABUF", 6, 0, VF_COL_BOOL, "exports dma-bufs (--probe)" },
 	[COL_SERIES] = { "SERIES", 6, 0, VF_COL_STR, "series revision the device speaks (declared, given, or with --probe probed; none on stock drivers)" },
@@ -140,6 +141,13 @@ static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct 
 	vf_cell_str(t, COL_BLOCKERS, *d->blockers ? d->blockers : NULL);
 	vf_cell_str(t, COL_NODE, *d->group_node ? d->group_node : NULL);
 	vf_cell_str(t, COL_CDEV, *d->cdev ? d->cdev : NULL);
+	if (d->vfio) {
+		struct vf_doors doors;
+
+		vf_device_doors(d, &doors);
+		vf_cell(t, COL_DOORS, "%s%s%s", doors.group ? "group" : "",
+			doors.group && doors.cdev ? "," : "", doors.cdev ? "cdev" : "");
+	}
 	bars_summary(d, bytes, buf, sizeof(buf));
 	vf_cell_str(t, COL_BARS, buf);
 	if (p && p->done)

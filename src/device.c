@@ -9,10 +9,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "compat.h"
+#include "iommufd.h"
 #include "output.h"
 #include "pidfd.h"
 #include "procfs.h"
@@ -23,6 +25,43 @@ static void device_init(struct vf_device *d)
 
 	memset(d, 0, sizeof(*d));
 	d->vfio = none;
+}
+
+static int select_vfio(const char *arg, const char *origin)
+{
+	if (strcmp(arg, "auto") != 0 && strcmp(arg, "group") != 0 && strcmp(arg, "cdev") != 0)
+		return -1;
+	vf.vfio = !strcmp(arg, "auto") ? "auto" : !strcmp(arg, "group") ? "group" : "cdev";
+	vf.vfio_origin = origin;
+	return 0;
+}
+
+int vf_vfio_select(const char *arg)
+{
+	return select_vfio(arg, "--vfio");
+}
+
+int vf_vfio_select_env(const char **value)
+{
+	const char *env = getenv("VFBUF_VFIO");
+
+	*value = env;
+	return !env || !*env ? 0 : select_vfio(env, "VFBUF_VFIO");
+}
+
+/* Does <sysroot>/dir/name exist? */
+static bool exists(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+
+	return !vf_path(p, sizeof(p), "%s%s", dir, name) && access(p, F_OK) == 0;
+}
+
+void vf_device_doors(const struct vf_pcidev *pci, struct vf_doors *out)
+{
+	out->group = *pci->group_node && exists("/dev/vfio/", "vfio") && exists(pci->group_node, "");
+	out->cdev = *pci->cdev && exists("/dev/vfio/devices/", pci->cdev) &&
+		    exists(VF_IOMMUFD_PATH, "");
 }
 
 int vf_device_find(const struct vf_select *sel, struct vf_pcidev *pci)
@@ -97,6 +136,52 @@ static int cdev_only(const struct vf_pcidev *d, const char *node)
 		 d->cdev);
 	return vf_error(VF_EXIT_UNSUPPORTED, hint, "no VFIO group interface on this kernel",
 			"opening %s for %s", node, d->bdfstr);
+}
+
+/* The cdev path: /dev/iommu, the device's cdev bound to it, an IOAS the
+ * device is attached to (DMA then goes through that IOAS: vfbuf import). */
+static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v)
+{
+	char node[PATH_MAX], iommu[PATH_MAX];
+	uint32_t pt;
+	int r, e;
+
+	if (!*d->cdev)
+		return vf_error(VF_EXIT_UNSUPPORTED,
+				"a kernel with CONFIG_VFIO_DEVICE_CDEV=y and CONFIG_IOMMUFD has it; --vfio group (or auto) uses the group path",
+				"no VFIO device cdev (no vfio-dev/ entry in sysfs)", "%s: --vfio cdev", d->bdfstr);
+	if (vf_path(iommu, sizeof(iommu), "%s", VF_IOMMUFD_PATH) ||
+	    vf_path(node, sizeof(node), "/dev/vfio/devices/%s", d->cdev))
+		return vf_error(VF_EXIT_FAIL, NULL, "path too long", "--sysroot");
+	v->iommufd = open(iommu, O_RDWR | O_CLOEXEC);
+	if (v->iommufd < 0) {
+		e = errno;
+		if (e == ENOENT)
+			return vf_error(VF_EXIT_UNSUPPORTED,
+					"a kernel with CONFIG_IOMMUFD (modprobe iommufd) has it; --vfio group uses the group path",
+					"no iommufd on this kernel", "opening %s for %s's cdev", iommu, d->bdfstr);
+		return vf_error_errno(-1, e, NULL, "opening %s", iommu);
+	}
+	v->device = open(node, O_RDWR | O_CLOEXEC);
+	if (v->device < 0) {
+		e = errno;
+		return vf_error_errno(-1, e,
+				      e == EACCES || e == EPERM ? "needs read and write access to the cdev (run as root, or a udev rule)"
+				      : e == EBUSY ? "another process has the device open" : NULL,
+				      "opening %s (cdev of %s)", node, d->bdfstr);
+	}
+	if ((r = vf_vfio_bind_iommufd(v->device, v->iommufd, &v->devid)) < 0)
+		return vf_error_errno(-1, -r,
+				      -r == EBUSY ? "the device is open elsewhere (its group, or another bind)"
+				      : -r == ENODEV ? "the device went away" : NULL,
+				      "VFIO_DEVICE_BIND_IOMMUFD %s", node);
+	if ((r = vf_ioas_alloc(v->iommufd, &v->ioas)) < 0)
+		return vf_error_errno(-1, -r, NULL, "IOMMU_IOAS_ALLOC on %s", iommu);
+	pt = v->ioas;
+	if ((r = vf_vfio_attach_pt(v->device, &pt)) < 0)
+		return vf_error_errno(-1, -r, NULL, "VFIO_DEVICE_ATTACH_IOMMUFD_PT %s to IOAS %u", node,
+				      v->ioas);
+	return 0;
 }
 
 /* after_open: the kernel said so (VFIO_GROUP_GET_STATUS), else sysfs did. */
@@ -198,20 +283,27 @@ const struct vf_uapi_rev *vf_device_rev(struct vf_device *d)
 
 int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
 {
+	struct vf_doors doors;
 	int r;
 
 	device_init(d);
 	d->pci = *pci;
 	if (!pci->vfio)
 		return not_vfio_error(pci);
-	if (pci->group < 0)
+	if (pci->group < 0 && strcmp(vf.vfio, "cdev"))
 		return vf_error(VF_EXIT_FAIL,
 				"enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in firmware)",
 				"no IOMMU group", "%s", pci->bdfstr);
 	/* sysfs already tells: say who is in the way before opening */
-	if (pci->viable == VF_VIABLE_NO)
+	if (pci->viable == VF_VIABLE_NO && strcmp(vf.vfio, "cdev"))
 		return not_viable(pci, false);
-	if ((r = open_container(pci, &d->vfio)) || (r = open_group(pci, &d->vfio))) {
+	vf_device_doors(pci, &doors);
+	d->cdev = !strcmp(vf.vfio, "cdev") || (!strcmp(vf.vfio, "auto") && !doors.group && doors.cdev);
+	if (d->cdev)
+		r = open_cdev(pci, &d->vfio);
+	else if (!(r = open_container(pci, &d->vfio)))
+		r = open_group(pci, &d->vfio);
+	if (r) {
 		vf_vfio_close(&d->vfio);
 		return r;
 	}
@@ -219,7 +311,8 @@ int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
 		vf_vfio_close(&d->vfio);
 		return vf_error_errno(-1, -r, NULL, "VFIO_DEVICE_GET_INFO %s", pci->bdfstr);
 	}
-	vf_info("%s: driver %s, --uapi %s", pci->bdfstr, pci->driver, vf.uapi);
+	vf_info("%s: driver %s, opened through its %s, --uapi %s", pci->bdfstr, pci->driver,
+		d->cdev ? "cdev (iommufd)" : "group", vf.uapi);
 	return 0;
 }
 

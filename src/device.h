@@ -23,12 +23,29 @@ struct vf_device {
 	struct vf_vfio_dev vfio;
 	struct vf_uapi_choice series;  /* the revision it speaks: vf_device_rev() */
 	bool series_known;
+	bool cdev;                     /* opened through its cdev (iommufd) */
 };
+
+/* --vfio: "auto" (the group path where it exists, else the cdev),
+ * "group" or "cdev", into vf.vfio.  0 or -1. */
+int vf_vfio_select(const char *arg);
+/* The same from VFBUF_VFIO (unset or empty: no change).  0, or -1 with
+ * *value the unknown one. */
+int vf_vfio_select_env(const char **value);
+
+/* Which front doors of pci exist here: the group path (/dev/vfio/vfio and
+ * /dev/vfio/N), the cdev path (/dev/vfio/devices/vfioN and /dev/iommu). */
+struct vf_doors {
+	bool group, cdev;
+};
+void vf_device_doors(const struct vf_pcidev *pci, struct vf_doors *out);
 
 /* The one PCI device sel selects (one scan of the PCI tree). */
 int vf_device_find(const struct vf_select *sel, struct vf_pcidev *pci);
 
-/* Open pci (found by vf_device_find or vf_device_held) into d. */
+/* Open pci (found by vf_device_find or vf_device_held) into d, through
+ * the front door --vfio names (auto: the group path where it exists, else
+ * the cdev). */
 int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d);
 
 /* The VFIO device that process pid holds: the one sel selects (sel may

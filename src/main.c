@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 
 #include "cmd.h"
+#include "device.h"
 #include "output.h"
 #include "uapi.h"
 
@@ -78,7 +79,7 @@ static const struct argp main_argp = {
 	main_opts, main_parse, "COMMAND [ARGS...]",
 	"vfbuf -- diagnose and exercise the VFIO PCI dma-buf uAPI.\v"
 	"Run 'vfbuf COMMAND --help' for a command's options.  Environment: VFBUF_UAPI=REV "
-	"is the default of --uapi; VFBUF_CONNECT_TIMEOUT=SECONDS (default 10, 0 for ever) "
+	"is the default of --uapi; VFBUF_VFIO=PATH the default of --vfio; VFBUF_CONNECT_TIMEOUT=SECONDS (default 10, 0 for ever) "
 	"bounds the wait for a --connect primary's answer.  Exit status: 0 success, "
 	"1 failure, 2 usage error, 3 access revoked (SIGBUS), 69 the running kernel "
 	"lacks the feature, 77 permission denied.  See vfbuf(1).",
@@ -131,6 +132,7 @@ int main(int argc, char **argv)
 	 * and --help works whatever the variable says (a command refuses a
 	 * bad one after parsing its arguments: vf_parse_args) */
 	(void)vf_uapi_select_env(&env);
+	(void)vf_vfio_select_env(&env);
 	vf_parse_args(&main_argp, argc, argv, ARGP_IN_ORDER, &opts);
 	if (opts.version)
 		return print_version() ? VF_EXIT_FAIL : vf_close_stdout();

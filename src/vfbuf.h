@@ -39,7 +39,7 @@ enum vf_exit {
 };
 
 /*
- * The run's global options (-J -q -v --sysroot --uapi) and the command's
+ * The run's global options (-J -q -v --sysroot --uapi --vfio) and the command's
  * name: the one global of vfbuf's state, on purpose.  Every message
  * (output.c), every path under --sysroot (procfs.c) and every choice of a
  * series revision (uapi.c) depends on them; passing them to each function
@@ -56,8 +56,10 @@ struct vf_settings {
 	const char *cmd;         /* command name, for messages */
 	const char *uapi;        /* --uapi: "auto" (default), "none" or a revision name */
 	const char *uapi_origin; /* "default", "VFBUF_UAPI" or "--uapi" */
+	const char *vfio;        /* --vfio: "auto" (default), "group" or "cdev" */
+	const char *vfio_origin; /* "default", "VFBUF_VFIO" or "--vfio" */
 };
 extern struct vf_settings vf;
-#define VF_SETTINGS_INIT { .sysroot = "", .uapi = "auto", .uapi_origin = "default" }
+#define VF_SETTINGS_INIT { .sysroot = "", .uapi = "auto", .uapi_origin = "default", .vfio = "auto", .vfio_origin = "default" }
 
 #endif /* VFBUF_H */

@@ -77,7 +77,7 @@ int vf_vfio_device_info(struct vf_vfio_dev *v)
 
 void vf_vfio_close(struct vf_vfio_dev *v)
 {
-	int *fds[] = { &v->device, &v->group, &v->container };
+	int *fds[] = { &v->device, &v->group, &v->container, &v->iommufd };
 	size_t i;
 
 	for (i = 0; i < VF_ARRAY_SIZE(fds); i++)

@@ -14,15 +14,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The fds of a VFIO device opened through one of VFIO's front doors. */
+/* The fds of a VFIO device opened through one of VFIO's front doors: the
+ * group path (container, group, device) or the cdev path (iommufd, the
+ * device's cdev bound to it and attached to an IOAS). */
 struct vf_vfio_dev {
 	int container; /* /dev/vfio/vfio (group path), or -1 */
 	int group;     /* /dev/vfio/N (group path), or -1 */
+	int iommufd;   /* /dev/iommu (cdev path), or -1 */
 	int device;    /* the device fd, or -1 */
+	uint32_t devid, ioas; /* the cdev path's iommufd objects */
 	unsigned int num_regions;
 	unsigned int flags; /* VFIO_DEVICE_FLAGS_* */
 };
-#define VF_VFIO_DEV_INIT { .container = -1, .group = -1, .device = -1 }
+#define VF_VFIO_DEV_INIT { .container = -1, .group = -1, .iommufd = -1, .device = -1 }
 
 struct vf_region {
 	uint32_t index;
