@@ -140,11 +140,13 @@ static int cdev_only(const struct vf_pcidev *d, const char *node)
 
 /* The cdev path: /dev/iommu, the device's cdev bound to it, an IOAS the
  * device is attached to (DMA then goes through that IOAS: vfbuf import). */
-static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v)
+/* With iommufd >= 0: bind to that iommufd (not ours: v->iommufd stays -1)
+ * and attach to its IOAS ioas; else open our own and a new IOAS. */
+static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v, int iommufd, uint32_t ioas)
 {
 	char node[PATH_MAX], iommu[PATH_MAX];
 	uint32_t pt;
-	int r, e;
+	int r, e, ifd;
 
 	if (!*d->cdev)
 		return vf_error(VF_EXIT_UNSUPPORTED,
@@ -153,15 +155,14 @@ static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	if (vf_path(iommu, sizeof(iommu), "%s", VF_IOMMUFD_PATH) ||
 	    vf_path(node, sizeof(node), "/dev/vfio/devices/%s", d->cdev))
 		return vf_error(VF_EXIT_FAIL, NULL, "path too long", "--sysroot");
-	v->iommufd = open(iommu, O_RDWR | O_CLOEXEC);
-	if (v->iommufd < 0) {
-		e = errno;
-		if (e == ENOENT)
-			return vf_error(VF_EXIT_UNSUPPORTED,
-					"a kernel with CONFIG_IOMMUFD (modprobe iommufd) has it; --vfio group uses the group path",
-					"no iommufd on this kernel", "opening %s for %s's cdev", iommu, d->bdfstr);
-		return vf_error_errno(-1, e, NULL, "opening %s", iommu);
+	if (iommufd < 0) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "%s's cdev", d->bdfstr);
+		if ((r = vf_device_iommufd(&v->iommufd, what)))
+			return r;
 	}
+	ifd = iommufd >= 0 ? iommufd : v->iommufd;
 	v->device = open(node, O_RDWR | O_CLOEXEC);
 	if (v->device < 0) {
 		e = errno;
@@ -170,17 +171,54 @@ static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 				      : e == EBUSY ? "another process has the device open" : NULL,
 				      "opening %s (cdev of %s)", node, d->bdfstr);
 	}
-	if ((r = vf_vfio_bind_iommufd(v->device, v->iommufd, &v->devid)) < 0)
+	if ((r = vf_vfio_bind_iommufd(v->device, ifd, &v->devid)) < 0)
 		return vf_error_errno(-1, -r,
 				      -r == EBUSY ? "the device is open elsewhere (its group, or another bind)"
 				      : -r == ENODEV ? "the device went away" : NULL,
 				      "VFIO_DEVICE_BIND_IOMMUFD %s", node);
-	if ((r = vf_ioas_alloc(v->iommufd, &v->ioas)) < 0)
+	v->ioas = ioas;
+	if (iommufd < 0 && (r = vf_ioas_alloc(ifd, &v->ioas)) < 0)
 		return vf_error_errno(-1, -r, NULL, "IOMMU_IOAS_ALLOC on %s", iommu);
 	pt = v->ioas;
 	if ((r = vf_vfio_attach_pt(v->device, &pt)) < 0)
 		return vf_error_errno(-1, -r, NULL, "VFIO_DEVICE_ATTACH_IOMMUFD_PT %s to IOAS %u", node,
 				      v->ioas);
+	return 0;
+}
+
+int vf_device_iommufd(int *fd, const char *what)
+{
+	char iommu[PATH_MAX];
+	int e;
+
+	if (vf_path(iommu, sizeof(iommu), "%s", VF_IOMMUFD_PATH))
+		return vf_error(VF_EXIT_FAIL, NULL, "path too long", "--sysroot");
+	*fd = open(iommu, O_RDWR | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	e = errno;
+	if (e == ENOENT)
+		return vf_error(VF_EXIT_UNSUPPORTED,
+				"a kernel with CONFIG_IOMMUFD (modprobe iommufd) has it; --vfio group uses the group path",
+				"no iommufd on this kernel", "opening %s for %s", iommu, what);
+	return vf_error_errno(-1, e, NULL, "opening %s for %s", iommu, what);
+}
+
+int vf_device_open_cdev(const struct vf_pcidev *pci, int iommufd, uint32_t ioas, struct vf_device *d)
+{
+	int r;
+
+	device_init(d);
+	d->pci = *pci;
+	d->cdev = true;
+	if (!pci->vfio)
+		return not_vfio_error(pci);
+	if ((r = open_cdev(pci, &d->vfio, iommufd, ioas)) || (r = vf_vfio_device_info(&d->vfio)) < 0) {
+		vf_vfio_close(&d->vfio);
+		return r < 0 ? vf_error_errno(-1, -r, NULL, "VFIO_DEVICE_GET_INFO %s", pci->bdfstr) : r;
+	}
+	vf_info("%s: driver %s, opened through its cdev, attached to IOAS %u", pci->bdfstr, pci->driver,
+		ioas);
 	return 0;
 }
 
@@ -300,7 +338,7 @@ int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
 	vf_device_doors(pci, &doors);
 	d->cdev = !strcmp(vf.vfio, "cdev") || (!strcmp(vf.vfio, "auto") && !doors.group && doors.cdev);
 	if (d->cdev)
-		r = open_cdev(pci, &d->vfio);
+		r = open_cdev(pci, &d->vfio, -1, 0);
 	else if (!(r = open_container(pci, &d->vfio)))
 		r = open_group(pci, &d->vfio);
 	if (r) {

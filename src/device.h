@@ -59,6 +59,13 @@ int vf_device_take(pid_t pid, int fd, const struct vf_pcidev *pci, struct vf_dev
 
 void vf_device_close(struct vf_device *d);
 
+/* Open <sysroot>/dev/iommu into *fd; what says what for, in errors (69: a
+ * kernel without iommufd). */
+int vf_device_iommufd(int *fd, const char *what);
+/* Open pci through its cdev, bound to iommufd (an importer's, shared by
+ * several devices: d does not own it) and attached to its IOAS ioas. */
+int vf_device_open_cdev(const struct vf_pcidev *pci, int iommufd, uint32_t ioas, struct vf_device *d);
+
 /* The series revision d speaks (chosen, and probed under --uapi auto, on
  * the first call: only what needs the series asks), or NULL; d->series
  * says how it was known or why none. */
