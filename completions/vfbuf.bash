@@ -30,7 +30,7 @@
 # (src/args.c, src/source.c).
 # tests/bats/docs.bats checks all this against `vfbuf [COMMAND] --help`.
 
-_vfbuf_commands='list stat maps-decode export map peek poke revoke'
+_vfbuf_commands='list stat maps-decode export map peek poke revoke import'
 
 # shared option groups
 _vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi --vfio=vfio -?|--help --usage'
@@ -76,6 +76,10 @@ _vfbuf_opts_poke='-w|--width=width -V|--verify @source @select @global'
 
 # vfbuf revoke
 _vfbuf_opts_revoke='--connect=socket --pid=pid --fd=fd @select @global'
+# vfbuf import
+_vfbuf_opts_import='--fd=fd --pid=pid --connect=socket --bar=bar -R|--range=any --iova=any --attach=bdf -H|--hold -x|--exec @select @table @global'
+_vfbuf_cols_import='IOVA LENGTH IOAS SOURCE DEVICES'
+_vfbuf_args_import='command'
 
 # ---- machinery ---------------------------------------------------------------
 

@@ -86,6 +86,6 @@ double vf_arg_seconds(const struct argp_state *state, const char *opt, const cha
 unsigned int vf_arg_width(const struct argp_state *state, const char *arg);
 
 extern const struct vf_command vf_cmd_list, vf_cmd_stat, vf_cmd_maps_decode, vf_cmd_export,
-	vf_cmd_map, vf_cmd_peek, vf_cmd_poke, vf_cmd_revoke;
+	vf_cmd_map, vf_cmd_peek, vf_cmd_poke, vf_cmd_revoke, vf_cmd_import;
 
 #endif /* VFBUF_CMD_H */

@@ -22,6 +22,7 @@ static const struct vf_command *const commands[] = {
 	&vf_cmd_peek,
 	&vf_cmd_poke,
 	&vf_cmd_revoke,
+	&vf_cmd_import,
 };
 #define NCOMMANDS VF_ARRAY_SIZE(commands)
 

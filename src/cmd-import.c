@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-import.c - vfbuf import: the dma-buf's importer side.  A VFIO dma-buf
+ * (inherited, taken from a process, vended by a primary, or exported here)
+ * is mapped into an iommufd IOAS (IOMMU_IOAS_MAP_FILE) to which the
+ * devices named by --attach are attached through their cdevs: their DMA to
+ * that IOVA reaches the exporter's BAR (peer-to-peer).  Then it reports the
+ * mapping and holds it, or runs a command with the attached devices' fds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "device.h"
+#include "dmabuf.h"
+#include "iommufd.h"
+#include "output.h"
+#include "pidfd.h"
+#include "vend.h"
+#include "vendproto.h"
+#include "wait.h"
+
+#define MAX_ATTACH 8
+#define DMA_BUF_MAGIC 0x444d4142 /* "DMAB", the dma-buf filesystem's */
+
+struct opts {
+	int fd;              /* --fd */
+	pid_t pid;           /* --pid */
+	const char *connect; /* --connect */
+	bool have_bar;       /* --bar: export here */
+	struct vf_export_req req;
+	struct vf_select sel; /* the exporter, with --bar */
+	bool have_iova;
+	uint64_t iova;
+	const char *attach[MAX_ATTACH];
+	int nattach;
+	bool hold, exec;
+	char **cmd;
+	int ncmd;
+	struct vf_table_opts table;
+};
+
+enum { COL_IOVA, COL_LENGTH, COL_IOAS, COL_SOURCE, COL_DEVICES };
+static const struct vf_colinfo cols[] = {
+	[COL_IOVA] = { "IOVA", 12, SCOLS_FL_RIGHT, VF_COL_STR, "the I/O virtual address the buffer is mapped at" },
+	[COL_LENGTH] = { "LENGTH", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "bytes mapped (the whole buffer)" },
+	[COL_IOAS] = { "IOAS", 4, SCOLS_FL_RIGHT, VF_COL_NUM, "the iommufd IOAS id" },
+	[COL_SOURCE] = { "SOURCE", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "the dma-buf imported" },
+	[COL_DEVICES] = { "DEVICES", 0.2, 0, VF_COL_STR, "devices attached to the IOAS (their DMA reaches the buffer)" },
+};
+#define DEFAULTS "IOVA,LENGTH,IOAS,SOURCE,DEVICES"
+
+enum { OPT_FD = 0x100, OPT_PID, OPT_CONNECT, OPT_BAR, OPT_IOVA, OPT_ATTACH };
+
+static const struct argp_option options[] = {
+	{ "fd", OPT_FD, "FD", 0, "The dma-buf: an inherited fd, or with --pid that process's", 0 },
+	{ "pid", OPT_PID, "PID", 0, "With --fd: take it from process PID (pidfd_getfd; CAP_SYS_PTRACE)", 0 },
+	{ "connect", OPT_CONNECT, "SOCKET", 0, "The dma-buf the primary serving SOCKET vends", 0 },
+	{ "bar", OPT_BAR, "N", 0, "With -s/-d: export BAR N of that device here (one --range)", 0 },
+	{ "range", 'R', "OFFSET:LENGTH", 0, "With --bar: the range to export (default the whole BAR)", 0 },
+	{ "iova", OPT_IOVA, "ADDR", 0, "Map the buffer at ADDR (default: the kernel picks one)", 1 },
+	{ "attach", OPT_ATTACH, "BDF", 0,
+	  "Attach this device to the IOAS through its cdev (repeatable): its DMA reaches the buffer", 1 },
+	{ "hold", 'H', NULL, 0, "Keep the mapping until SIGINT, SIGTERM or SIGHUP", 2 },
+	{ "exec", 'x', NULL, 0,
+	  "Run the command after -- with the attached devices' fds inherited (VFBUF_ATTACH_FD_0...)", 2 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct opts *o = state->input;
+	int e;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		VF_ARGS_INPUTS(state, &o->sel, &o->table, NULL);
+		return 0;
+	case OPT_FD: o->fd = (int)vf_arg_id(state, "--fd", arg, INT_MAX); return 0;
+	case OPT_PID: o->pid = vf_arg_pid(state, arg); return 0;
+	case OPT_CONNECT: o->connect = arg; return 0;
+	case OPT_BAR:
+		o->req.bar = vf_arg_bar(state, arg);
+		o->have_bar = true;
+		return 0;
+	case 'R':
+		if (o->req.nranges)
+			vf_usage_error(state, "one --range: iommufd imports single-range dma-bufs only");
+		e = vf_parse_range(arg, &o->req.ranges[0].off, &o->req.ranges[0].len);
+		if (e)
+			vf_usage_error(state, "--range '%s': not OFFSET:LENGTH", arg);
+		o->req.nranges = 1;
+		return 0;
+	case OPT_IOVA:
+		o->iova = vf_arg_u64(state, "--iova", arg);
+		o->have_iova = true;
+		return 0;
+	case OPT_ATTACH: {
+		struct vf_select one = { arg, NULL };
+		char why[256];
+
+		if (o->nattach == MAX_ATTACH)
+			vf_usage_error(state, "at most %d --attach options", MAX_ATTACH);
+		if (vf_select_check(&one, why, sizeof(why)))
+			vf_usage_error(state, "--attach '%s': %s", arg, why);
+		o->attach[o->nattach++] = arg;
+		return 0;
+	}
+	case 'H': o->hold = true; return 0;
+	case 'x': o->exec = true; return 0;
+	case ARGP_KEY_ARGS:
+		o->cmd = state->argv + state->next;
+		o->ncmd = state->argc - state->next;
+		return 0;
+	case ARGP_KEY_END:
+		if ((o->fd >= 0) + (o->connect != NULL) + o->have_bar != 1)
+			vf_usage_error(state, "name one dma-buf: --fd FD [--pid PID], --connect SOCKET, or -s BDF --bar N");
+		if (o->pid && o->fd < 0)
+			vf_usage_error(state, "--pid needs --fd");
+		if (o->have_bar && !o->sel.slot && !o->sel.id)
+			vf_usage_error(state, "--bar needs the exporting device (-s BDF or -d VENDOR:DEVICE)");
+		if (!o->have_bar && (o->sel.slot || o->sel.id || o->req.nranges))
+			vf_usage_error(state, "-s/-d and --range name an export (with --bar)");
+		if (o->ncmd && !o->exec)
+			vf_usage_error(state, "unexpected argument '%s' (a command needs --exec)", o->cmd[0]);
+		if (o->exec && !o->ncmd)
+			vf_usage_error(state, "--exec needs a command after --");
+		if (o->hold && o->exec)
+			vf_usage_error(state, "--hold and --exec exclude each other");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+VF_COLUMNS_HELP_FILTER(help_filter, cols, DEFAULTS)
+
+static const struct argp_child children[] = {
+	{ &vf_select_argp, 0, "The exporter (with --bar):", 3 },
+	{ &vf_table_argp, 0, "Output:", 4 },
+	{ &vf_global_argp, 0, "Global options:", 5 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, "[-- COMMAND [ARG...]]",
+	"Import a VFIO dma-buf into an iommufd IOAS (IOMMU_IOAS_MAP_FILE) with the --attach "
+	"devices attached through their cdevs, so that their DMA reaches the exporter's BAR; "
+	"then report it and close it, --hold it, or run a command (--exec).\v",
+	children, help_filter, NULL
+};
+
+/* What the import set up, for the report and the command. */
+struct import {
+	int iommufd;
+	uint32_t ioas;
+	int buf;           /* the dma-buf fd */
+	int sock;          /* --connect: the primary */
+	uint64_t iova, len;
+	char what[160];    /* the source, for messages */
+	struct vf_device exporter;
+	bool have_exporter;
+	struct vf_device dev[MAX_ATTACH];
+	int ndev;
+};
+
+/* The refusals of IOMMU_IOAS_MAP_FILE, explained (iommufd's 7.3 code). */
+static int map_refused(const struct import *im, int err, bool fixed)
+{
+	const char *why = NULL;
+
+	switch (err) {
+	case EOPNOTSUPP:
+		why = "iommufd imports only single-range dma-bufs that VFIO PCI exported";
+		break;
+	case ENODEV:
+		why = "the dma-buf was revoked (memory decode off, a reset, or its device closed)";
+		break;
+	case EINVAL:
+		why = fixed ? "the IOVA is not aligned, or the range is outside the buffer" : NULL;
+		break;
+	case EEXIST:
+	case ENOSPC:
+		why = fixed ? "the IOVA is taken or outside the ranges the IOAS allows (its attached devices' apertures)"
+			    : "no room in the ranges the IOAS allows";
+		break;
+	}
+	return vf_error_errno(-1, err, why, "IOMMU_IOAS_MAP_FILE of %s (0x%llx bytes) into IOAS %u", im->what,
+			      (unsigned long long)im->len, im->ioas);
+}
+
+/* The dma-buf, from where the options say; im->buf set. */
+static int get_buffer(const struct opts *o, struct import *im)
+{
+	struct vf_export e;
+	struct vf_pcidev pci;
+	struct statfs sf;
+	char desc[VF_VEND_MSG_MAX];
+	int r, i;
+
+	if (o->have_bar) {
+		struct vf_export_req req = o->req;
+
+		if ((r = vf_device_find(&o->sel, &pci)))
+			return r;
+		/* the exporter may be attached too: one open, through its cdev */
+		for (i = 0; i < im->ndev; i++)
+			if (!memcmp(&im->dev[i].pci.bdf, &pci.bdf, sizeof(pci.bdf)))
+				break;
+		if (i == im->ndev) {
+			if ((r = vf_device_open(&pci, &im->exporter))) {
+				vf_device_close(&im->exporter);
+				return r;
+			}
+			im->have_exporter = true;
+		}
+		req.check = true;
+		if ((r = vf_export(i == im->ndev ? &im->exporter : &im->dev[i], &req, &e)))
+			return r;
+		im->buf = e.fd;
+		snprintf(im->what, sizeof(im->what), "%s BAR %u [0x%llx+0x%llx)", pci.bdfstr, req.bar,
+			 (unsigned long long)req.ranges[0].off, (unsigned long long)req.ranges[0].len);
+	} else if (o->connect) {
+		if ((r = vf_vend_connect(o->connect, &im->sock, &im->buf, desc, sizeof(desc))))
+			return r;
+		snprintf(im->what, sizeof(im->what), "the dma-buf from %s", o->connect);
+	} else if (o->pid) {
+		if ((im->buf = vf_take_fd(o->pid, o->fd, "dma-buf")) < 0)
+			return -im->buf;
+		snprintf(im->what, sizeof(im->what), "dma-buf fd %d of process %d", o->fd, (int)o->pid);
+	} else {
+		im->buf = fcntl(o->fd, F_DUPFD_CLOEXEC, 3);
+		if (im->buf < 0)
+			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "--fd %d", o->fd);
+		snprintf(im->what, sizeof(im->what), "dma-buf fd %d", o->fd);
+	}
+	/* a dma-buf by the kernel's mark: MAP_FILE takes plain files (memfds) too */
+	if (fstatfs(im->buf, &sf) || sf.f_type != DMA_BUF_MAGIC)
+		return vf_error(VF_EXIT_FAIL, NULL, "not a dma-buf (its filesystem is not the dma-buf one)", "%s",
+				im->what);
+	{
+		off_t sz = lseek(im->buf, 0, SEEK_END);
+
+		if (sz <= 0)
+			return vf_error_errno(VF_EXIT_FAIL, sz < 0 ? errno : EINVAL, NULL, "size of %s", im->what);
+		im->len = (uint64_t)sz;
+	}
+	return 0;
+}
+
+static int report(const struct opts *o, const struct import *im)
+{
+	struct vf_table *t = vf_table_new("imports", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &o->table);
+	char devs[MAX_ATTACH * 20] = "";
+	size_t used = 0;
+	int i;
+
+	if (!t)
+		return VF_EXIT_USAGE;
+	for (i = 0; i < im->ndev && used < sizeof(devs); i++) {
+		int n = snprintf(devs + used, sizeof(devs) - used, "%s%s", i ? "," : "",
+				 im->dev[i].pci.bdfstr);
+
+		used += n > 0 ? (size_t)n : 0;
+	}
+	vf_table_row(t);
+	vf_cell_hex(t, COL_IOVA, im->iova);
+	vf_cell_size(t, COL_LENGTH, im->len);
+	vf_cell_u64(t, COL_IOAS, im->ioas);
+	vf_cell_str(t, COL_SOURCE, im->what);
+	vf_cell_str(t, COL_DEVICES, *devs ? devs : NULL);
+	return vf_table_print(t);
+}
+
+static int child_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : VF_EXIT_FAIL;
+}
+
+/* The command, with the attached devices' fds (and the dma-buf) inherited. */
+static int run_exec(const struct opts *o, const struct import *im)
+{
+	char name[32], val[64], list[MAX_ATTACH * 32] = "";
+	size_t used = 0;
+	int status, i;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "fork");
+	if (pid == 0) {
+		for (i = 0; i < im->ndev; i++) {
+			int fd = im->dev[i].vfio.device, n;
+
+			if (fcntl(fd, F_SETFD, 0) < 0)
+				_exit(127);
+			snprintf(name, sizeof(name), "VFBUF_ATTACH_FD_%d", i);
+			snprintf(val, sizeof(val), "%d", fd);
+			setenv(name, val, 1);
+			n = snprintf(list + used, sizeof(list) - used, "%s%s=%d", i ? "," : "",
+				     im->dev[i].pci.bdfstr, fd);
+			used += n > 0 && (size_t)n < sizeof(list) - used ? (size_t)n : 0;
+		}
+		if (fcntl(im->buf, F_SETFD, 0) < 0)
+			_exit(127);
+		setenv("VFBUF_ATTACH", list, 1);
+		snprintf(val, sizeof(val), "%d", im->buf);
+		setenv("VFBUF_FD", val, 1);
+		snprintf(val, sizeof(val), "0x%llx", (unsigned long long)im->iova);
+		setenv("VFBUF_IOVA", val, 1);
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)im->len);
+		setenv("VFBUF_LENGTH", val, 1);
+		execvp(o->cmd[0], o->cmd);
+		fprintf(stderr, "vfbuf: import: running %s: %s\n", o->cmd[0], vf_strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", o->cmd[0]);
+	return child_status(status);
+}
+
+static int run(int argc, char **argv)
+{
+	struct opts opt = { .fd = -1 };
+	struct import im = { .iommufd = -1, .buf = -1, .sock = -1 };
+	uint32_t flags = VF_IOAS_MAP_READABLE | VF_IOAS_MAP_WRITEABLE;
+	int r, i;
+
+	vf_parse_args(&argp, argc, argv, 0, &opt);
+	if ((r = vf_device_iommufd(&im.iommufd, "the import")))
+		return r;
+	if ((r = vf_ioas_alloc(im.iommufd, &im.ioas)) < 0) {
+		r = vf_error_errno(-1, -r, NULL, "IOMMU_IOAS_ALLOC");
+		goto out;
+	}
+	r = 0;
+	for (i = 0; i < opt.nattach && !r; i++) {
+		struct vf_select one = { opt.attach[i], NULL };
+		struct vf_pcidev pci;
+
+		if (!(r = vf_device_find(&one, &pci))) {
+			r = vf_device_open_cdev(&pci, im.iommufd, im.ioas, &im.dev[im.ndev]);
+			im.ndev++;
+		}
+	}
+	if (r || (r = get_buffer(&opt, &im)))
+		goto out;
+	if (opt.have_iova) {
+		flags |= VF_IOAS_MAP_FIXED_IOVA;
+		im.iova = opt.iova;
+	}
+	if ((r = vf_ioas_map_file(im.iommufd, im.ioas, im.buf, 0, im.len, flags, &im.iova)) < 0) {
+		r = map_refused(&im, -r, opt.have_iova);
+		goto out;
+	}
+	vf_info("%s mapped at IOVA 0x%llx in IOAS %u", im.what, (unsigned long long)im.iova, im.ioas);
+	if ((r = report(&opt, &im)))
+		goto out;
+	if (opt.hold) {
+		if (!vf.quiet && !vf.json)
+			fprintf(stderr, "vfbuf: import: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
+				(int)getpid());
+		vf_wait_for_signal();
+	} else if (opt.exec) {
+		r = run_exec(&opt, &im);
+	}
+out:
+	for (i = 0; i < im.ndev; i++)
+		vf_device_close(&im.dev[i]);
+	if (im.have_exporter)
+		vf_device_close(&im.exporter);
+	if (im.buf >= 0)
+		close(im.buf);
+	if (im.sock >= 0)
+		close(im.sock);
+	if (im.iommufd >= 0)
+		close(im.iommufd);
+	return r;
+}
+
+const struct vf_command vf_cmd_import = {
+	"import", "Import a dma-buf into an iommufd IOAS for peer-to-peer DMA", run
+};
