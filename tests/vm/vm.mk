@@ -2,7 +2,9 @@
 # Included by the top-level Makefile, which defines the target `vfbuf`.
 #
 #   make vm-kernel              download (once) and unpack the kernel(s):
-#                               KERNEL=VER, KERNELS="VER VER", else the newest
+#                               KERNEL=VER, KERNELS="VER VER", else the newest;
+#                               KERNEL=iommufd builds (once, cached) the rig's
+#                               own kernel (tests/vm/build-kernel)
 #   make vm-helpers             build the guest test helpers (tests/helpers)
 #   make check-vm               build vfbuf and the helpers, boot the VM and run
 #                               the guest suite (tests/bats/vm); KERNELS="a b"
@@ -11,6 +13,10 @@
 #                               vfbuf_sim:v1+asan" (the default) says which
 #                               driver, series revision and vfbuf build each
 #                               run uses (tests/vm/check-vm)
+#   make check-vm-iommufd       the guest suite on the rig's own kernel
+#                               (KERNELS=iommufd, built on first use and
+#                               cached) with DRIVERS=$(IOMMUFD_DRIVERS)
+#                               (default vfio-pci)
 #   make vm-selftest            the rig's own tests (tests/vm/selftest.bats:
 #                               exit statuses, timeout, panic, --module)
 #   make vm-clean               remove the helpers and tests/vm/out
@@ -31,7 +37,7 @@ $(VM_HELPERS): $(VM_HELPERS_DIR)/%: $(VM_HELPERS_DIR)/%.c $(VM_HELPERS_DIR)/help
 		$(VM_HELPERS_DIR)/helpers.h
 	$(CC) $(VM_HELPER_CFLAGS) $(VM_HELPER_LDFLAGS) -o $@ $< $(VM_HELPERS_DIR)/helpers.c
 
-.PHONY: vm-helpers vm-kernel check-vm vm-selftest vm-clean
+.PHONY: vm-helpers vm-kernel check-vm check-vm-iommufd vm-selftest vm-clean
 vm-helpers: $(VM_HELPERS)
 
 vm-kernel:
@@ -42,6 +48,11 @@ vm-kernel:
 
 check-vm: vfbuf asan-bin vm-helpers
 	KERNELS="$(KERNELS)" KERNEL="$(KERNEL)" $(VM_DIR)/check-vm
+
+# The guest suite on the rig's own kernel (IOMMUFD, the VFIO cdev); a +asan entry in IOMMUFD_DRIVERS needs asan-bin.
+IOMMUFD_DRIVERS ?= vfio-pci
+check-vm-iommufd: vfbuf vm-helpers
+	KERNELS=iommufd DRIVERS="$(IOMMUFD_DRIVERS)" $(VM_DIR)/check-vm
 
 vm-selftest: vm-helpers
 	bats $(VM_DIR)/selftest.bats
