@@ -160,11 +160,15 @@ int vf_iommufd_destroy(int iommufd, uint32_t id);
 int vf_ioas_map_file(int iommufd, uint32_t ioas_id, int fd, uint64_t start, uint64_t length,
 		     uint32_t flags, uint64_t *iova);
 
+/* iova 0 with this length unmaps everything (the kernel's "0 to U64_MAX"). */
+#define VF_IOAS_UNMAP_ALL UINT64_MAX
+
 /*
- * IOMMU_IOAS_UNMAP of [iova, iova + length); iova 0 and length 0 unmap
- * everything.  The kernel only unmaps whole areas (EOPNOTSUPP for part of a
- * dma-buf area, ENOENT where nothing is mapped).  *unmapped (may be NULL)
- * gets the number of bytes unmapped.  0 or -errno.
+ * IOMMU_IOAS_UNMAP of [iova, iova + length); iova 0 and length
+ * VF_IOAS_UNMAP_ALL unmap everything.  The kernel only unmaps whole areas
+ * (EOPNOTSUPP for part of a dma-buf area, EINVAL for a range that cuts
+ * an area, ENOENT where nothing is mapped).  *unmapped (may be NULL) gets
+ * the number of bytes unmapped.  0 or -errno.
  */
 int vf_ioas_unmap(int iommufd, uint32_t ioas_id, uint64_t iova, uint64_t length,
 		  uint64_t *unmapped);
