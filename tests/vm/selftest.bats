@@ -73,3 +73,18 @@ setup() {
 	run "$RUN"
 	assert_failure 2
 }
+
+@test "build-kernel: an option Kconfig drops fails the build, naming it" {
+	[ -n "$(ls "${VFBUF_CACHE:-$HOME/.cache/vfbuf}"/ksrc/*/.complete 2> /dev/null)" ] ||
+		skip "no unpacked kernel source yet (make vm-kernel KERNEL=iommufd)"
+	frag=$BATS_TEST_TMPDIR/bad.config
+	# a made-up option: Kconfig never offers it
+	{ cat "$BATS_TEST_DIRNAME/iommufd.config"; echo CONFIG_VFBUF_NO_SUCH_OPTION=y; } > "$frag"
+	name=$(VFBUF_KCONFIG_FRAGMENT=$frag "$BATS_TEST_DIRNAME/build-kernel" --print-key | sed -n 's/^name //p')
+	[ -n "$name" ]
+	run env VFBUF_KCONFIG_FRAGMENT="$frag" "$BATS_TEST_DIRNAME/build-kernel"
+	rm -rf "${VFBUF_CACHE:-$HOME/.cache/vfbuf}/kbuild/$name"
+	assert_failure 1
+	assert_line --partial "Kconfig dropped CONFIG_VFBUF_NO_SUCH_OPTION=y"
+	assert_line --partial "error: the config lost options of $frag"
+}

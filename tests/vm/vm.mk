@@ -2,7 +2,9 @@
 # Included by the top-level Makefile, which defines the target `vfbuf`.
 #
 #   make vm-kernel              download (once) and unpack the kernel(s):
-#                               KERNEL=VER, KERNELS="VER VER", else the newest
+#                               KERNEL=VER, KERNELS="VER VER", else the newest;
+#                               KERNEL=iommufd builds (once, cached) the rig's
+#                               own kernel (tests/vm/build-kernel)
 #   make vm-helpers             build the guest test helpers (tests/helpers)
 #   make check-vm               build vfbuf and the helpers, boot the VM and run
 #                               the guest suite (tests/bats/vm); KERNELS="a b"
@@ -11,6 +13,10 @@
 #                               vfbuf_sim:v1+asan" (the default) says which
 #                               driver, series revision and vfbuf build each
 #                               run uses (tests/vm/check-vm)
+#   make check-vm-iommufd       the guest suite on the rig's own kernel
+#                               (KERNELS=iommufd, built on first use and
+#                               cached) with DRIVERS=$(IOMMUFD_DRIVERS)
+#                               (default vfio-pci)
 #   make vm-selftest            the rig's own tests (tests/vm/selftest.bats:
 #                               exit statuses, timeout, panic, --module)
 #   make vm-clean               remove the helpers and tests/vm/out
@@ -21,7 +27,10 @@
 
 VM_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 VM_HELPERS_DIR := $(dir $(VM_DIR))helpers
-VM_HELPERS := $(VM_HELPERS_DIR)/vfbuf-holder $(VM_HELPERS_DIR)/uapi-facts $(VM_HELPERS_DIR)/vfbuf-fault
+VM_HELPERS := $(VM_HELPERS_DIR)/vfbuf-holder $(VM_HELPERS_DIR)/uapi-facts $(VM_HELPERS_DIR)/vfbuf-fault \
+	$(VM_HELPERS_DIR)/edu-dma
+# helpers that link vfbuf's own kernel-interface code from src/
+VM_SRC_HELPERS := $(VM_HELPERS_DIR)/p2p-setup
 
 # The helpers are static so the guest needs no libraries for them.
 VM_HELPER_CFLAGS ?= -std=c11 -O2 -g -Wall -Wextra -Werror
@@ -31,8 +40,18 @@ $(VM_HELPERS): $(VM_HELPERS_DIR)/%: $(VM_HELPERS_DIR)/%.c $(VM_HELPERS_DIR)/help
 		$(VM_HELPERS_DIR)/helpers.h
 	$(CC) $(VM_HELPER_CFLAGS) $(VM_HELPER_LDFLAGS) -o $@ $< $(VM_HELPERS_DIR)/helpers.c
 
-.PHONY: vm-helpers vm-kernel check-vm vm-selftest vm-clean
-vm-helpers: $(VM_HELPERS)
+# p2p-setup: iommufd through src/iommufd.c (what `vfbuf import` will use)
+# (compiled as the Makefile compiles src/: -D_GNU_SOURCE and WFLAGS)
+build/helpers/iommufd.o: src/iommufd.c src/iommufd.h
+	@mkdir -p $(dir $@)
+	$(CC) -D_GNU_SOURCE $(WFLAGS) -O2 -g -c -o $@ $<
+$(VM_HELPERS_DIR)/p2p-setup: $(VM_HELPERS_DIR)/p2p-setup.c $(VM_HELPERS_DIR)/helpers.c \
+		$(VM_HELPERS_DIR)/helpers.h build/helpers/iommufd.o
+	$(CC) $(VM_HELPER_CFLAGS) -Isrc $(VM_HELPER_LDFLAGS) -o $@ $< \
+		$(VM_HELPERS_DIR)/helpers.c build/helpers/iommufd.o
+
+.PHONY: vm-helpers vm-kernel check-vm check-vm-iommufd vm-selftest vm-clean
+vm-helpers: $(VM_HELPERS) $(VM_SRC_HELPERS)
 
 vm-kernel:
 	@set -e; for k in $(or $(KERNELS),$(KERNEL),newest); do \
@@ -43,9 +62,16 @@ vm-kernel:
 check-vm: vfbuf asan-bin vm-helpers
 	KERNELS="$(KERNELS)" KERNEL="$(KERNEL)" $(VM_DIR)/check-vm
 
+# The guest suite on the rig's own kernel (IOMMUFD, the VFIO cdev,
+# tests/bats/vm/p2p.bats); a +asan entry in IOMMUFD_DRIVERS needs asan-bin.
+IOMMUFD_DRIVERS ?= vfio-pci
+check-vm-iommufd: vfbuf vm-helpers
+	KERNELS=iommufd DRIVERS="$(IOMMUFD_DRIVERS)" $(VM_DIR)/check-vm
+
 vm-selftest: vm-helpers
 	bats $(VM_DIR)/selftest.bats
 
 vm-clean:
-	rm -f $(VM_HELPERS)
+	rm -f $(VM_HELPERS) $(VM_SRC_HELPERS)
+	rm -rf build/helpers
 	rm -rf $(VM_DIR)/out
