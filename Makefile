@@ -91,7 +91,7 @@ asan-bin:
 # (tests/deb/dkms-rig), then the guest suite on vfio-pci and on vfbuf_sim
 # speaking each series revision (v4; v1 with the ASan+UBSan build; v2; v5;
 # v4 undeclared, found by vfbuf's probes: tests/vm/check-vm).
-check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm
+check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm check-vm-iommufd
 
 lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1

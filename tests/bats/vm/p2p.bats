@@ -128,3 +128,79 @@ dmar_faults() {
 	run dmar_faults "$dst"
 	assert_output --partial "PTE Write access is not set"
 }
+
+# ---- the same proof through vfbuf: vfbuf import does step 1 ----
+# Its own ivshmem offsets (tests/vm/ivshmem-expect): the seed at
+# VSEED_OFF, edu's DMA to VDST_OFF; after decode off, to VREV_DST_OFF.
+VSEED_OFF=0xa800 VDST_OFF=0xe000 VREV_SEED_OFF=0xb800 VREV_DST_OFF=0xf000
+VPATTERN=vfbuf-import-dma-landed-ABCDEFG
+VREV_PATTERN=vfbuf-import-after-revoke-HIJK
+
+# seed OFF TEXT: the CPU writes TEXT into ivshmem's BAR2 at OFF (vfbuf poke)
+seed() {
+	local off=$1 text=$2 i vals=()
+	for ((i = 0; i < ${#text}; i++)); do vals+=("$(printf '0x%02x' "'${text:i:1}")"); done
+	vfbuf poke -s "$VFBUF_IVSHMEM" --bar 2 -w 1 "$off" "${vals[@]}"
+}
+
+# readback OFF LEN: those bytes of ivshmem's BAR2, as text
+readback() {
+	vfbuf peek -s "$VFBUF_IVSHMEM" --bar 2 -w 1 -c "$2" --binary "$BATS_TEST_TMPDIR/rb" "$1" &&
+		tr -d '\0' < "$BATS_TEST_TMPDIR/rb"
+}
+
+@test "vfbuf import: edu's DMA reaches ivshmem's BAR at the IOVA vfbuf import mapped" {
+	seed "$VSEED_OFF" "$VPATTERN"
+	run --separate-stderr vfbuf import -s "$VFBUF_IVSHMEM" --bar 2 -R "0:$SIZE" --iova "$IOVA" \
+		--attach "$VFBUF_EDU" -r -n -o IOVA,LENGTH,DEVICES --exec -- \
+		bash -c "edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --load \$((VFBUF_IOVA + $VSEED_OFF)) --to \$((VFBUF_IOVA + $VDST_OFF)) --len ${#VPATTERN}"
+	echo "$output"
+	echo "$stderr"
+	assert_success
+	assert_line --index 0 "$IOVA 64K $VFBUF_EDU"
+	assert_line --regexp "^store: ${#VPATTERN} bytes from edu's buffer to bus address $(printf '0x%x' $((IOVA + VDST_OFF))): done"
+	run readback "$VDST_OFF" "${#VPATTERN}"
+	assert_output "$VPATTERN"
+	run dmar_faults "$(printf '0x%x' $((IOVA + VDST_OFF)))"
+	assert_output ''
+}
+
+@test "vfbuf import: a kernel-chosen IOVA is reported, and the DMA to it lands" {
+	run --separate-stderr vfbuf import -s "$VFBUF_IVSHMEM" --bar 2 -R "0:$SIZE" --attach "$VFBUF_EDU" \
+		-J --exec -- true
+	assert_success
+	iova=$(jq -r '.imports[0].iova' <<< "$output")
+	[[ "$iova" =~ ^(0x)?[0-9a-f]+$ ]] || fail "no IOVA in: $output"
+	jq -e '.imports[0].ioas != null and (.imports[0].devices | tostring | contains("'"$VFBUF_EDU"'"))' <<< "$output"
+}
+
+@test "vfbuf import: refusals: a multi-range buffer, a device without its cdev door free" {
+	run --separate-stderr vfbuf import -s "$VFBUF_IVSHMEM" --bar 2 -R 0:4K -R 8K:4K
+	assert_failure 2
+	# the exporter's device fd held elsewhere through its group: the cdev is busy
+	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold > /dev/null 2>&1 &
+	local p=$!
+	for _ in $(seq 50); do [ -n "$(vfbuf stat --pid $p -r -n -o KIND 2> /dev/null)" ] && break; sleep 0.1; done
+	run --separate-stderr vfbuf import -s "$VFBUF_IVSHMEM" --bar 2 -R "0:$SIZE" --attach "$VFBUF_EDU"
+	kill $p; wait $p || true
+	assert_failure
+	[[ "$stderr" == "vfbuf: import: "*"$VFBUF_EDU"* ]]
+}
+
+@test "vfbuf import: after ivshmem's memory decode is cleared (revoked), edu's DMA no longer lands" {
+	seed "$VREV_SEED_OFF" "$VREV_PATTERN"
+	dst=$(printf '0x%x' $((IOVA + VREV_DST_OFF)))
+	# ivshmem attached too: the export goes through its cdev, whose fd the command gets
+	run --separate-stderr vfbuf import -s "$VFBUF_IVSHMEM" --bar 2 -R "0:$SIZE" --iova "$IOVA" \
+		--attach "$VFBUF_EDU" --attach "$VFBUF_IVSHMEM" -r -n -o DEVICES --exec -- \
+		bash -c "edu-dma --fd \"\$VFBUF_ATTACH_FD_1\" --decode off &&
+			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --load \$((VFBUF_IOVA + $VREV_SEED_OFF)) --to \$((VFBUF_IOVA + $VREV_DST_OFF)) --len ${#VREV_PATTERN}"
+	echo "$output"
+	echo "$stderr"
+	assert_success
+	assert_line --index 0 "$VFBUF_EDU,$VFBUF_IVSHMEM"
+	run dmar_faults "$dst"
+	assert_output --partial "PTE Write access is not set"
+	run readback "$VREV_DST_OFF" "${#VREV_PATTERN}"
+	refute_output "$VREV_PATTERN"
+}
