@@ -175,7 +175,7 @@ static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v, int iommu
 		return vf_error_errno(-1, -r,
 				      -r == EBUSY ? "the device is open elsewhere (its group, or another bind)"
 				      : -r == ENODEV ? "the device went away" : NULL,
-				      "VFIO_DEVICE_BIND_IOMMUFD %s", node);
+				      "VFIO_DEVICE_BIND_IOMMUFD %s (cdev of %s)", node, d->bdfstr);
 	v->ioas = ioas;
 	if (iommufd < 0 && (r = vf_ioas_alloc(ifd, &v->ioas)) < 0)
 		return vf_error_errno(-1, -r, NULL, "IOMMU_IOAS_ALLOC on %s", iommu);

@@ -52,7 +52,7 @@ hint: a kernel with CONFIG_IOMMUFD (modprobe iommufd) has it; --vfio group uses 
 	# --vfio cdev: the cdev is bound to the iommufd (ENOTTY: a plain file)
 	run --separate-stderr "$VFBUF" --sysroot "$R" --vfio cdev peek -s 00:03.0 --bar 0 0
 	assert_failure 1
-	assert_equal "$stderr" "vfbuf: peek: VFIO_DEVICE_BIND_IOMMUFD $R/dev/vfio/devices/vfio0: Inappropriate ioctl for device (ENOTTY)"
+	assert_equal "$stderr" "vfbuf: peek: VFIO_DEVICE_BIND_IOMMUFD $R/dev/vfio/devices/vfio0 (cdev of 0000:00:03.0): Inappropriate ioctl for device (ENOTTY)"
 	VFBUF_VFIO=cdev run --separate-stderr "$VFBUF" --sysroot "$R" peek -s 00:03.0 --bar 0 0
 	[[ "$stderr" == "vfbuf: peek: VFIO_DEVICE_BIND_IOMMUFD "* ]]
 	# --vfio wins over VFBUF_VFIO
