@@ -18,6 +18,7 @@
 #include "output.h"
 #include "parse.h"
 #include "device.h"
+#include "procfs.h"
 #include "source.h"
 #include "uapi.h"
 
@@ -190,16 +191,28 @@ static const struct argp_option help_opts[] = {
 
 static error_t help_parse(int key, char *arg, struct argp_state *state)
 {
+	unsigned int what;
+
 	(void)arg;
 	switch (key) {
 	case '?':
-		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
-		return 0;
+		what = ARGP_HELP_STD_HELP;
+		break;
 	case OPT_USAGE:
-		argp_state_help(state, state->out_stream, ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		what = ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	if (vf_args_hooks || state->out_stream != stdout) {
+		argp_state_help(state, state->out_stream, what);
 		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	/* argp would exit 0 even when the help could not be written
+	 * (--help > /dev/full): write it, then exit as the output went */
+	argp_state_help(state, stdout, what & ~(unsigned int)(ARGP_HELP_EXIT_OK | ARGP_HELP_EXIT_ERR));
+	stderr = real_stderr;
+	exit(vf_close_stdout());
 }
 
 static const struct argp help_argp = { help_opts, help_parse, NULL, NULL, NULL, NULL, NULL };
@@ -296,6 +309,9 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 
 		while (n > 1 && arg[n - 1] == '/')
 			arg[--n] = '\0';
+		if (n > VF_SYSROOT_MAX)
+			vf_usage_error(state, "--sysroot: a path of %zu bytes, longer than %d", n,
+				       VF_SYSROOT_MAX);
 		vf.sysroot = strcmp(arg, "/") ? arg : "";
 		return 0;
 	}
@@ -321,6 +337,8 @@ static error_t table_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'o':
+		if (!*arg)
+			vf_usage_error(state, "--output '': names no column");
 		o->columns = arg;
 		return 0;
 	case 'n':

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "output.h"
@@ -88,15 +89,23 @@ static void decode(struct vf_table *t, struct source *src, const struct vf_maps_
 	vf_cell_u64(t, COL_LINE, lineno);
 }
 
-static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
+/* Warnings for lines that are not maps lines: the first ones by number,
+ * then one count at the end (a file of garbage is not a screenful of
+ * warnings per line). */
+#define WARN_LINES 10
+
+/* Decode f.  Returns 0, or -errno when it could not be read (wholly). */
+static int decode_stream(struct vf_table *t, struct source *src, FILE *f)
 {
+	unsigned long bad = 0;
 	struct vf_lines r;
 	const char *line;
 	size_t len;
+	int err;
 
 	if (vf_lines_open(&r, f)) {
 		vf_warn("%s: %s", src->label, vf_strerror(ENOMEM));
-		return;
+		return -ENOMEM;
 	}
 	while ((line = vf_lines_next(&r, &len))) {
 		struct vf_maps_line m;
@@ -110,13 +119,18 @@ static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
 		for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' ||
 					line[i] == '\r'); i++)
 			;
-		if (i < len) /* blank lines pass silently */
+		if (i < len && ++bad <= WARN_LINES) /* blank lines pass silently */
 			vf_warn("%s:%lu: not a maps line, skipped", src->label, lineno);
 	}
+	if (bad > WARN_LINES)
+		vf_warn("%s: %lu more line%s skipped", src->label, bad - WARN_LINES,
+			bad - WARN_LINES == 1 ? " that is not a maps line" : "s that are not maps lines");
 	if (r.toolong)
 		vf_warn("%s: %lu line%s longer than a maps line (%d bytes) skipped", src->label,
 			r.toolong, r.toolong == 1 ? "" : "s", VF_LINE_MAX);
+	err = r.err;
 	vf_lines_close(&r);
+	return err ? -err : 0;
 }
 
 /* One process.  Returns 0, or -errno when its maps cannot be read. */
@@ -125,13 +139,14 @@ static int decode_pid(struct vf_table *t, pid_t pid, bool everything)
 	char label[32];
 	struct source src = { label, VF_DECODE_CTX(pid), everything };
 	FILE *f = vf_proc_maps_open(pid);
+	int r;
 
 	if (!f)
 		return -errno;
 	snprintf(label, sizeof(label), "pid %d", (int)pid);
-	decode_stream(t, &src, f);
+	r = decode_stream(t, &src, f);
 	fclose(f);
-	return 0;
+	return r == -ESRCH ? -ENOENT : r; /* it exited while we read */
 }
 
 static const struct argp_option options[] = {
@@ -205,30 +220,30 @@ static int run(int argc, char **argv)
 			if (opt.npids == 1) {
 				vf_table_free(t);
 				return vf_error_errno(-1, -e == ENOENT ? ESRCH : -e,
-						      (-e == EACCES || -e == EPERM) ? "another user's maps need root or CAP_SYS_PTRACE" : NULL,
+						      (-e == EACCES || -e == EPERM) ? vf_hint_denied(VF_HINT_MAPS_RIGHTS) : NULL,
 						      "reading the maps of process %d", (int)pid);
 			}
 			vf_warn("process %d: %s", (int)pid, vf_strerror(-e == ENOENT ? ESRCH : -e));
 			r = VF_EXIT_FAIL;
 		}
 	} else if (opt.all) {
+		struct vf_proc_tally tally = { 0 };
 		struct vf_proc_iter it;
 		pid_t pid;
-		int unreadable = 0, procs = 0;
 
 		if ((i = vf_proc_open(&it)) < 0) {
 			vf_table_free(t);
 			return vf_error_errno(-1, -i, "is procfs mounted?", "reading %s/proc", vf.sysroot);
 		}
-		while (vf_proc_next(&it, &pid)) {
-			procs++;
-			i = decode_pid(t, pid, opt.everything);
-			if (i == -EACCES || i == -EPERM)
-				unreadable++;
-		}
+		while (vf_proc_next(&it, &pid))
+			vf_proc_tally_add(&tally, decode_pid(t, pid, opt.everything));
 		vf_proc_close(&it);
-		if (unreadable)
-			vf_warn("%d of %d processes could not be read (permission denied)", unreadable, procs);
+		if (tally.denied)
+			vf_warn("%d of %d processes could not be read (permission denied)%s%s", tally.denied,
+				tally.procs, geteuid() == 0 ? ": " : "", geteuid() == 0 ? VF_HINT_ROOT_DENIED : "");
+		if (tally.failed)
+			vf_warn("%d of %d processes could not be read (%s%s)", tally.failed, tally.procs,
+				vf_strerror(tally.err), tally.failed > 1 ? ", or another error" : "");
 	} else {
 		struct source src = { "stdin", VF_DECODE_CTX(0), opt.everything };
 		FILE *f = stdin;
@@ -240,9 +255,8 @@ static int run(int argc, char **argv)
 			}
 			src.label = opt.file;
 		}
-		decode_stream(t, &src, f);
-		if (ferror(f))
-			r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "reading %s", src.label);
+		if ((i = decode_stream(t, &src, f)) < 0)
+			r = vf_error_errno(VF_EXIT_FAIL, -i, NULL, "reading %s", src.label);
 		if (f != stdin)
 			fclose(f);
 	}

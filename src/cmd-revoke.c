@@ -129,6 +129,20 @@ static unsigned long long inode_of(int fd)
 	return fstat(fd, &st) ? 0 : (unsigned long long)st.st_ino;
 }
 
+/* 1 with fd's link target in what when fd (ours) is no dma-buf (by the
+ * kernel's mark: fstatfs), 0 when it is one. */
+static int not_dmabuf(int fd, char *what, size_t sz)
+{
+	char p[64];
+
+	if (vf_fd_is_dmabuf(fd) == 1)
+		return 0;
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if (vf_readlink(p, what, sz) < 0)
+		snprintf(what, sz, "not open");
+	return 1;
+}
+
 static int revoke_pid(const struct opts *o)
 {
 	struct revoked w = { .pid = o->pid, .fd = o->fd };
@@ -152,6 +166,13 @@ static int revoke_pid(const struct opts *o)
 	if ((bfd = vf_take_fd(o->pid, o->fd, "dma-buf")) < 0) {
 		vf_device_close(&d);
 		return -bfd;
+	}
+	if (not_dmabuf(bfd, sentence, sizeof(sentence))) {
+		r = vf_error(VF_EXIT_FAIL, NULL, "not a dma-buf", "fd %d of process %d (%s)", o->fd,
+			     (int)o->pid, sentence);
+		close(bfd);
+		vf_device_close(&d);
+		return r;
 	}
 	/* through our copy of its fd: revoking through a dup revokes the buffer */
 	snprintf(sentence, sizeof(sentence), "fd %d of process %d", o->fd, (int)o->pid);
@@ -201,6 +222,9 @@ static int run(int argc, char **argv)
 		return revoke_pid(&opt);
 	if ((r = vf_device_find(&opt.sel, &pci)))
 		return r;
+	/* before the device is opened: the fd must be a dma-buf */
+	if (not_dmabuf(opt.fd, sentence, sizeof(sentence)))
+		return vf_error(VF_EXIT_FAIL, NULL, "not a dma-buf", "fd %d (%s)", opt.fd, sentence);
 	if ((r = vf_device_open(&pci, &d))) {
 		vf_device_close(&d);
 		return r;

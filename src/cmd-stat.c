@@ -93,7 +93,8 @@ struct scan {
 	const struct opts *o;
 	struct entry *v;
 	size_t n, cap;
-	int procs, unreadable;
+	struct vf_proc_tally tally; /* processes that could not be read */
+	const char *failed;         /* what of the last one: "fds", "maps" */
 	bool fd_found;
 };
 
@@ -163,7 +164,17 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 		return 0;
 	}
 	if ((r = vf_proc_fdinfo(pid, fd, &fi)))
-		return r == -EACCES || r == -EPERM ? r : 0; /* unreadable, or closed meanwhile */
+		return r == -ENOENT ? 0 : r; /* closed meanwhile, or unreadable */
+	/* the kernel's marks, not the path: a dma-buf's fdinfo has exp_name:,
+	 * a VFIO device's vfio-device-syspath: (any file can be named
+	 * /dmabuf:...) */
+	if (vf_target_is_vfio_device(target) ? !fi.is_vfio_device : !fi.is_dmabuf) {
+		if (st->o->fd >= 0)
+			return vf_error(VF_EXIT_FAIL, NULL,
+					"not a dma-buf or VFIO device fd (its fdinfo has no exp_name or vfio-device-syspath)",
+					"fd %d of process %d (%s)", fd, (int)pid, target);
+		return 0;
+	}
 	st->fd_found = true;
 	if (vf_target_is_vfio_device(target)) {
 		if (!(e = new_entry(st)))
@@ -189,26 +200,29 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 	return 0;
 }
 
-/* dma-buf mappings of pid; with --fd only those of that fd's buffer. */
-static void scan_maps(struct proc_ctx *pc, uint64_t only_ino, bool only)
+/* dma-buf mappings of pid; with --fd only those of that fd's buffer.
+ * Returns 0 or -errno (the maps could not be read). */
+static int scan_maps(struct proc_ctx *pc, uint64_t only_ino, bool only)
 {
 	FILE *f = vf_proc_maps_open(pc->pid);
 	struct vf_lines r;
 	const char *line;
 	size_t len;
+	int err;
 
 	if (!f)
-		return;
+		return errno == ENOENT ? 0 : -errno;
 	if (vf_lines_open(&r, f)) {
 		fclose(f);
-		return;
+		return -ENOMEM;
 	}
 	while ((line = vf_lines_next(&r, &len))) {
 		struct vf_maps_line m;
 		struct entry *e;
 
+		/* a dma-buf's file is on an anonymous file system (major 0) */
 		if (vf_parse_maps_line(line, len, &m) || m.path_len < 8 ||
-		    memcmp(m.path, "/dmabuf:", 8) != 0)
+		    memcmp(m.path, "/dmabuf:", 8) != 0 || m.dev_major != 0)
 			continue;
 		if (only && m.inode != only_ino)
 			continue;
@@ -218,8 +232,10 @@ static void scan_maps(struct proc_ctx *pc, uint64_t only_ino, bool only)
 		sb_add(&e->maps, "%d:%llx-%llx", (int)pc->pid, (unsigned long long)m.start,
 		       (unsigned long long)m.end);
 	}
+	err = r.err;
 	vf_lines_close(&r);
 	fclose(f);
+	return err && err != ESRCH ? -err : 0;
 }
 
 static int scan_pid(struct scan *st, pid_t pid)
@@ -230,13 +246,10 @@ static int scan_pid(struct scan *st, pid_t pid)
 	int r;
 
 	vf_proc_comm(pid, pc.comm, sizeof(pc.comm));
-	st->procs++;
+	st->failed = "fds";
 	r = vf_proc_fds(pid, on_fd, &pc);
-	if (r < 0) {
-		if (r == -EACCES || r == -EPERM)
-			st->unreadable++;
-		return r;
-	}
+	if (r < 0)
+		return vf_proc_tally_add(&st->tally, r);
 	if (r > 0)
 		return r; /* --fd: not a dma-buf, reported */
 	if (st->o->fd >= 0) {
@@ -246,8 +259,8 @@ static int scan_pid(struct scan *st, pid_t pid)
 			return 0;
 		ino = st->v[before].ino;
 	}
-	scan_maps(&pc, ino, st->o->fd >= 0);
-	return 0;
+	st->failed = "maps";
+	return vf_proc_tally_add(&st->tally, scan_maps(&pc, ino, st->o->fd >= 0));
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -307,7 +320,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		VF_ARGS_INPUTS(state, &o->table, NULL);
 		return 0;
 	case 'p':
-		o->pid = vf_arg_id(state, "--pid", arg, INT_MAX);
+		o->pid = vf_arg_pid(state, arg);
 		return 0;
 	case 'f':
 		o->fd = vf_arg_id(state, "--fd", arg, INT_MAX);
@@ -353,9 +366,10 @@ static int run(int argc, char **argv)
 		else if (r < 0)
 			r = vf_error_errno(-1, -r,
 					   (r == -EACCES || r == -EPERM)
-						   ? VF_HINT_FDS_RIGHTS
+						   ? vf_hint_denied(strcmp(st->failed, "maps") ? VF_HINT_FDS_RIGHTS
+											       : VF_HINT_MAPS_RIGHTS)
 						   : NULL,
-					   "reading the fds of process %ld", opt.pid);
+					   "reading the %s of process %ld", st->failed, opt.pid);
 		else if (!r && st->o->fd >= 0 && !st->fd_found)
 			r = vf_error(VF_EXIT_FAIL, NULL, "no such fd", "fd %ld of process %ld", st->o->fd,
 				     opt.pid);
@@ -370,9 +384,14 @@ static int run(int argc, char **argv)
 	}
 	if (!r)
 		r = print_table(st);
-	if (st->unreadable && opt.pid < 0)
-		vf_warn("%d of %d processes could not be read (permission denied) and are not shown; "
-			"root sees them (CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)", st->unreadable, st->procs);
+	if (st->tally.denied && opt.pid < 0)
+		vf_warn("%d of %d processes could not be read (permission denied) and are not shown; %s",
+			st->tally.denied, st->tally.procs,
+			vf_hint_denied("root sees them (CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)"));
+	if (st->tally.failed && opt.pid < 0)
+		vf_warn("%d of %d processes could not be read (%s%s) and are not shown (or not wholly)",
+			st->tally.failed, st->tally.procs, vf_strerror(st->tally.err),
+			st->tally.failed > 1 ? ", or another error" : "");
 	for (i = 0; i < st->n; i++) {
 		free(st->v[i].holders.s);
 		free(st->v[i].maps.s);

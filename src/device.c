@@ -106,20 +106,60 @@ static void find_holder(const char *node, char *out, size_t sz)
 	}
 }
 
+/* The kernel cannot give VFIO this device at all: no vfio-pci, or no
+ * IOMMU (and no no-IOMMU mode).  Exit 69 saying so, or 0. */
+static int no_vfio_kernel(const struct vf_pcidev *d, const struct vf_vfio_support *k)
+{
+	char why[256];
+
+	if (!k->vfio_pci) {
+		snprintf(why, sizeof(why),
+			 "this kernel (%s) has no vfio-pci (no /sys/bus/pci/drivers/vfio-pci, no vfio-pci module)",
+			 *k->release ? k->release : "?");
+		return vf_error(VF_EXIT_UNSUPPORTED,
+				"a kernel with CONFIG_VFIO_PCI (and an IOMMU) can give the device to VFIO; "
+				"binding it to another driver would not help",
+				why, "%s: not bound to a VFIO driver", d->bdfstr);
+	}
+	if (!k->iommu && !k->noiommu && d->group < 0)
+		return vf_error(VF_EXIT_UNSUPPORTED,
+				"enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line, "
+				"VT-d/AMD-Vi in firmware); vfio-pci refuses devices without one",
+				"this kernel has no IOMMU (no /sys/kernel/iommu_groups entries, no no-IOMMU mode)",
+				"%s: not bound to a VFIO driver", d->bdfstr);
+	return 0;
+}
+
 static int not_vfio_error(const struct vf_pcidev *d)
 {
-	char unbind[128] = "", hint[512];
+	char unbind[128] = "", hint[1024], used[384] = "", warn[512] = "";
+	struct vf_vfio_support k;
+	int r;
 
-	if (*d->driver)
+	vf_vfio_support(&k);
+	if ((r = no_vfio_kernel(d, &k)))
+		return r;
+	if (*d->driver) {
 		snprintf(unbind, sizeof(unbind), "  echo %s > /sys/bus/pci/devices/%s/driver/unbind\n",
 			 d->bdfstr, d->bdfstr);
+		/* never advise taking a device from this host without saying so */
+		vf_pci_in_use(d, used, sizeof(used));
+		if (*used)
+			snprintf(warn, sizeof(warn),
+				 "%s IS IN USE: %s; unbinding it from %s takes that away from this host.\n"
+				 "Only if you mean that, ",
+				 d->bdfstr, used, d->driver);
+	}
 	snprintf(hint, sizeof(hint),
-		 "bind it to vfio-pci (as root):\n"
+		 "%sbind it to vfio-pci (as root):\n"
 		 "  echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n"
 		 "%s"
-		 "  echo %s > /sys/bus/pci/drivers_probe",
-		 d->bdfstr, unbind, d->bdfstr);
-	return vf_error(VF_EXIT_FAIL, hint, *d->driver ? "bound to another driver" : "not bound to any driver",
+		 "  echo %s > /sys/bus/pci/drivers_probe%s",
+		 warn, d->bdfstr, unbind, d->bdfstr,
+		 k.iommu ? "" : "\n(no IOMMU: vfio-pci gives it a no-IOMMU group, without DMA isolation)");
+	return vf_error(VF_EXIT_FAIL, hint,
+			*used ? "bound to another driver, and in use" :
+			*d->driver ? "bound to another driver" : "not bound to any driver",
 			"%s: not bound to a VFIO driver%s%s%s", d->bdfstr,
 			*d->driver ? " (" : "", d->driver, *d->driver ? ")" : "");
 }
@@ -222,17 +262,53 @@ int vf_device_open_cdev(const struct vf_pcidev *pci, int iommufd, uint32_t ioas,
 	return 0;
 }
 
+/* The blockers of a group ("BDF(driver) ...") that are in use, said
+ * before anyone unbinds them: "BDF IS IN USE: why; ..." */
+static void blockers_in_use(const char *blockers, char *out, size_t sz)
+{
+	const char *p = blockers;
+	size_t used = 0;
+
+	out[0] = '\0';
+	while (*p && used + 1 < sz) {
+		struct vf_pcidev b;
+		const char *paren = strchr(p, '('), *sp;
+		char why[256];
+		int n;
+
+		if (!paren)
+			break;
+		memset(&b, 0, sizeof(b));
+		vf_strlcpy(b.bdfstr, sizeof(b.bdfstr), p, (size_t)(paren - p));
+		vf_pci_in_use(&b, why, sizeof(why));
+		if (*why) {
+			n = snprintf(out + used, sz - used, "%s%s IS IN USE: %s", used ? "; " : "",
+				     b.bdfstr, why);
+			used += n > 0 ? (size_t)n : 0;
+		}
+		sp = strchr(paren, ' ');
+		if (!sp)
+			break;
+		p = sp + 1;
+	}
+}
+
 /* after_open: the kernel said so (VFIO_GROUP_GET_STATUS), else sysfs did. */
 static int not_viable(const struct vf_pcidev *d, bool after_open)
 {
-	char hint[400];
+	char hint[1200], used[640], first[700] = "";
 
+	blockers_in_use(d->blockers, used, sizeof(used));
+	if (*used)
+		snprintf(first, sizeof(first),
+			 "%s: unbinding takes that away from this host.\nOnly if you mean that, ", used);
 	if (after_open)
-		snprintf(hint, sizeof(hint), "bind or unbind the other devices of group %d: %s", d->group,
-			 *d->blockers ? d->blockers : "see /sys/kernel/iommu_groups/");
+		snprintf(hint, sizeof(hint), "%sbind or unbind the other devices of group %d: %s", first,
+			 d->group, *d->blockers ? d->blockers : "see /sys/kernel/iommu_groups/");
 	else
 		snprintf(hint, sizeof(hint),
-			 "unbind these from their drivers, or bind them to vfio-pci too: %s", d->blockers);
+			 "%sunbind these from their drivers, or bind them to vfio-pci too: %s", first,
+			 d->blockers);
 	return vf_error(VF_EXIT_FAIL, hint, "group not viable", "IOMMU group %d of %s", d->group,
 			d->bdfstr);
 }
@@ -257,6 +333,14 @@ static int open_container(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	if (r != VFIO_API_VERSION)
 		return vf_error(VF_EXIT_UNSUPPORTED, NULL, "unknown VFIO API version",
 				"%s: version %d", node, r);
+	if (d->noiommu) {
+		if (!vf_vfio_has_noiommu(v->container))
+			return vf_error(VF_EXIT_UNSUPPORTED,
+					"load vfio with enable_unsafe_noiommu_mode=1",
+					"no no-IOMMU backend", "%s (for the no-IOMMU group of %s)", node,
+					d->bdfstr);
+		return 0;
+	}
 	if (!vf_vfio_has_type1(v->container))
 		return vf_error(VF_EXIT_UNSUPPORTED, "load vfio_iommu_type1 (modprobe vfio_iommu_type1)",
 				"no type1 IOMMU backend", "%s", node);
@@ -270,8 +354,9 @@ static int open_group(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	uint32_t flags;
 	int r, e;
 
-	if (vf_path(node, sizeof(node), "/dev/vfio/%d", d->group))
+	if (vf_path(node, sizeof(node), "/dev/vfio/%s%d", d->noiommu ? "noiommu-" : "", d->group))
 		return vf_error(VF_EXIT_FAIL, NULL, "path too long", "--sysroot");
+
 	v->group = open(node, O_RDWR | O_CLOEXEC);
 	if (v->group < 0) {
 		e = errno;
@@ -286,9 +371,12 @@ static int open_group(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 		if (e == EACCES || e == EPERM) {
 			char hint[PATH_MAX + 128];
 
-			snprintf(hint, sizeof(hint),
-				 "needs read and write access to %s: run as root, or give your user the node (chown/udev rule)",
-				 node);
+			if (geteuid() == 0)
+				snprintf(hint, sizeof(hint), "%s", VF_HINT_ROOT_DENIED);
+			else
+				snprintf(hint, sizeof(hint),
+					 "needs read and write access to %s: run as root, or give your user the node (chown/udev rule)",
+					 node);
 			return vf_error_errno(VF_EXIT_NOPERM, e, hint, "opening %s", node);
 		}
 		return vf_error_errno(-1, e, NULL, "opening %s", node);
@@ -298,7 +386,7 @@ static int open_group(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 	if (!(flags & VFIO_GROUP_FLAGS_VIABLE))
 		return not_viable(d, true);
 	if (!(flags & VFIO_GROUP_FLAGS_CONTAINER_SET) &&
-	    (r = vf_vfio_group_attach(v->group, v->container, &stage)) < 0)
+	    (r = vf_vfio_group_attach(v->group, v->container, d->noiommu, &stage)) < 0)
 		return vf_error_errno(-1, -r, NULL, "%s on %s", stage, node);
 	r = vf_vfio_group_device(v->group, d->bdfstr);
 	if (r < 0)
@@ -328,13 +416,25 @@ int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
 	d->pci = *pci;
 	if (!pci->vfio)
 		return not_vfio_error(pci);
-	if (pci->group < 0 && strcmp(vf.vfio, "cdev"))
+	if (pci->group < 0 && strcmp(vf.vfio, "cdev") != 0) {
+		struct vf_vfio_support k;
+
+		vf_vfio_support(&k);
+		if (!k.iommu && !k.noiommu)
+			return vf_error(VF_EXIT_UNSUPPORTED,
+					"enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in firmware)",
+					"no IOMMU group: this kernel has no IOMMU (no /sys/kernel/iommu_groups entries, no no-IOMMU mode)",
+					"%s", pci->bdfstr);
 		return vf_error(VF_EXIT_FAIL,
 				"enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in firmware)",
 				"no IOMMU group", "%s", pci->bdfstr);
+	}
 	/* sysfs already tells: say who is in the way before opening */
 	if (pci->viable == VF_VIABLE_NO && strcmp(vf.vfio, "cdev"))
 		return not_viable(pci, false);
+	if (pci->noiommu)
+		vf_warn("%s is in a no-IOMMU group (/dev/vfio/noiommu-%d): there is no DMA isolation, "
+			"the device can reach all of this host's memory", pci->bdfstr, pci->group);
 	vf_device_doors(pci, &doors);
 	d->cdev = !strcmp(vf.vfio, "cdev") || (!strcmp(vf.vfio, "auto") && !doors.group && doors.cdev);
 	if (d->cdev)
@@ -368,7 +468,7 @@ int vf_device_held(pid_t pid, const struct vf_select *sel, const char *none_hint
 	n = vf_proc_vfio_devices(pid, devs, 16);
 	if (n < 0)
 		return vf_error_errno(-1, n == -ENOENT ? ESRCH : -n,
-				      n == -EACCES || n == -EPERM ? VF_HINT_FDS_RIGHTS : NULL,
+				      n == -EACCES || n == -EPERM ? vf_hint_denied(VF_HINT_FDS_RIGHTS) : NULL,
 				      "reading the fds of process %d", (int)pid);
 	/* the -s/-d device's fd, or the process's only device */
 	for (i = 0; i < n; i++)

@@ -42,7 +42,10 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 	memset(out, 0, sizeof(*out));
 	out->name = m->path;
 	out->name_len = m->path_len;
-	if (m->path_len >= 8 && !memcmp(m->path, "/dmabuf:", 8)) {
+	/* a dma-buf's file lives on the kernel's dma-buf pseudo file system,
+	 * an anonymous one (device major 0): a file on a disk that is named
+	 * /dmabuf:... is not one */
+	if (m->path_len >= 8 && !memcmp(m->path, "/dmabuf:", 8) && m->dev_major == 0) {
 		out->name += 8;
 		out->name_len -= 8;
 		out->kind = "dmabuf";

@@ -221,35 +221,50 @@ static int hex_fixed(const char *s, size_t w, unsigned int *out)
 	return 0;
 }
 
+size_t vf_scan_bdf(const char *s, size_t len, struct vf_bdf *out)
+{
+	struct vf_bdf b;
+	size_t dl = 0, n;
+
+	/* DOMAIN: 4 to 8 hex digits, no leading zero beyond 4 (the kernel's
+	 * "%04x"), then ":BB:DD.F" */
+	while (dl < len && dl < 9 && hexval((unsigned char)s[dl]) >= 0)
+		dl++;
+	if (dl < 4 || dl > 8 || (dl > 4 && s[0] == '0'))
+		return 0;
+	n = dl + 8;
+	if (len < n || s[dl] != ':' || s[dl + 3] != ':' || s[dl + 6] != '.')
+		return 0;
+	if (hex_fixed(s, dl, &b.domain) || hex_fixed(s + dl + 1, 2, &b.bus) ||
+	    hex_fixed(s + dl + 4, 2, &b.dev) || hex_fixed(s + dl + 7, 1, &b.fn))
+		return 0;
+	if (b.dev > 0x1f || b.fn > 7)
+		return 0;
+	*out = b;
+	return n;
+}
+
 int vf_parse_bdf(const char *s, size_t len, struct vf_bdf *out)
 {
-	/* 0000:00:03.0 */
-	if (len != 12 || s[4] != ':' || s[7] != ':' || s[10] != '.')
-		return -1;
-	if (hex_fixed(s, 4, &out->domain) || hex_fixed(s + 5, 2, &out->bus) ||
-	    hex_fixed(s + 8, 2, &out->dev) || hex_fixed(s + 11, 1, &out->fn))
-		return -1;
-	if (out->dev > 0x1f || out->fn > 7)
-		return -1;
-	return 0;
+	return len >= VF_BDF_MIN && vf_scan_bdf(s, len, out) == len ? 0 : -1;
 }
 
 void vf_format_bdf(const struct vf_bdf *b, char out[VF_BDF_LEN])
 {
-	snprintf(out, VF_BDF_LEN, "%04x:%02x:%02x.%x", b->domain & 0xffff,
-		 b->bus & 0xff, b->dev & 0x1f, b->fn & 7);
+	snprintf(out, VF_BDF_LEN, "%04x:%02x:%02x.%x", b->domain, b->bus & 0xff, b->dev & 0x1f,
+		 b->fn & 7);
 }
 
 #define DMABUF_NAME_MAX (32 - 1) /* DMA_BUF_NAME_LEN less the NUL */
 
 /* Decode "BDF" then an optional tail.  Returns characters used by the BDF
- * (12) or 0 when the BDF is cut short or malformed. */
+ * (12 to 16) or 0 when the BDF is cut short or malformed. */
 static size_t take_bdf(const char *s, size_t len, struct vf_name_ref *out)
 {
-	if (len < 12 || vf_parse_bdf(s, 12, &out->bdf))
-		return 0;
-	out->has_bdf = true;
-	return 12;
+	size_t n = vf_scan_bdf(s, len, &out->bdf);
+
+	out->has_bdf = n != 0;
+	return n;
 }
 
 static enum vf_name_kind decode_name(const char *name, size_t len, struct vf_name_ref *out);
@@ -418,11 +433,12 @@ void vf_parse_fdinfo(const char *text, size_t len, struct vf_fdinfo *out)
 
 int vf_bdf_from_syspath(const char *path, struct vf_bdf *out)
 {
-	size_t len = strlen(path);
+	size_t len = strlen(path), start;
 
 	while (len > 0 && path[len - 1] == '/')
 		len--;
-	if (len < 12 || (len > 12 && path[len - 13] != '/'))
-		return -1;
-	return vf_parse_bdf(path + len - 12, 12, out);
+	/* the last component */
+	for (start = len; start > 0 && path[start - 1] != '/'; start--)
+		;
+	return vf_parse_bdf(path + start, len - start, out);
 }

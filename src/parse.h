@@ -39,13 +39,21 @@ struct vf_maps_line {
 /* Returns 0, or -1 if the text is not a maps line. */
 int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out);
 
-/* A full PCI address "DDDD:BB:DD.F" (lower or upper case hex). */
+/* A full PCI address "DDDD:BB:DD.F" (lower or upper case hex).  The
+ * domain has 4 to 8 digits: domains above 0xffff (VMD, some hypervisors)
+ * are printed in full, as the kernel's sysfs names and lspci have them
+ * ("10000:00:03.0"); a domain of 5 or more digits has no leading zero. */
 struct vf_bdf {
 	unsigned int domain, bus, dev, fn;
 };
-#define VF_BDF_LEN 13 /* "0000:00:03.0" + NUL */
+#define VF_BDF_LEN 17     /* "ffffffff:ff:1f.7" + NUL */
+#define VF_BDF_MIN 12     /* "0000:00:03.0" */
+#define VF_BDF_MAX 16
 /* Strict parse of exactly len characters.  Returns 0 or -1. */
 int vf_parse_bdf(const char *s, size_t len, struct vf_bdf *out);
+/* The address at the start of s[0..len): its length (12 to 16), or 0 when
+ * none starts there. */
+size_t vf_scan_bdf(const char *s, size_t len, struct vf_bdf *out);
 void vf_format_bdf(const struct vf_bdf *b, char out[VF_BDF_LEN]);
 
 /* What a dma-buf name tells about the PCI device and BAR behind it. */

@@ -34,7 +34,8 @@ struct vf_pcidev {
 	int group;          /* IOMMU group, -1 when none */
 	enum vf_viable viable;
 	char blockers[256]; /* group members in the way: "BDF(driver) ..." */
-	char group_node[48]; /* "/dev/vfio/N" when present */
+	bool noiommu;        /* a no-IOMMU group (name "vfio-noiommu"): no DMA isolation */
+	char group_node[48]; /* "/dev/vfio/N" ("/dev/vfio/noiommu-N") when present */
 	char cdev[24];       /* "vfioN" (cdev) when present */
 	struct vf_bar bars[VF_NBARS];
 };
@@ -60,5 +61,22 @@ void vf_select_text(const struct vf_select *sel, char *out, size_t sz);
 /* "selector matched nothing/several" errors for commands that need one
  * device; returns 0 with *dev set, or an exit code. */
 int vf_pci_find_one(const struct vf_select *sel, struct vf_pcidev *dev);
+
+/* What would be taken from this host by unbinding d from its driver: "a
+ * block device of it is mounted (nvme0n1p1, 259:1)", "network interface
+ * enp2s0 is up", "it is the boot VGA device", "ttyS0 on it is the
+ * console", joined by "; " into why; "" when nothing is known to use it.
+ * Reads sysfs and <sysroot>/proc/self/mountinfo only. */
+void vf_pci_in_use(const struct vf_pcidev *d, char *why, size_t sz);
+
+/* What the running kernel offers VFIO (sysfs and /lib/modules, under
+ * --sysroot). */
+struct vf_vfio_support {
+	bool vfio_pci;    /* /sys/bus/pci/drivers/vfio-pci, or a vfio-pci module file */
+	bool iommu;       /* /sys/kernel/iommu_groups has a group */
+	bool noiommu;     /* vfio's enable_unsafe_noiommu_mode is on */
+	char release[96]; /* the kernel release (proc/sys/kernel/osrelease) */
+};
+void vf_vfio_support(struct vf_vfio_support *s);
 
 #endif /* VFBUF_PCIDEV_H */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "procfs.h"
 
 int vf_pidfd_open(pid_t pid)
 {
@@ -25,8 +26,8 @@ int vf_pidfd_getfd(int pidfd, pid_t pid, int fd, const char *what)
 
 	if (r < 0)
 		return -vf_error_errno(-1, e,
-				       e == EPERM ? "taking another process's fd needs CAP_SYS_PTRACE "
-						    "(or ptrace access to it: same user, yama ptrace_scope 0)"
+				       e == EPERM ? vf_hint_denied("taking another process's fd needs CAP_SYS_PTRACE "
+								   "(or ptrace access to it: same user, yama ptrace_scope 0)")
 						  : e == EBADF ? "no such fd in that process" : NULL,
 				       "pidfd_getfd(pid %d, %s fd %d)", (int)pid, what, fd);
 	return r;

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "vfbuf.h"
@@ -136,8 +137,9 @@ int vf_proc_fds(pid_t pid, vf_fd_cb cb, void *arg)
 		fd = atoi(de->d_name); /* NOLINT(cert-err34-c): 1-9 digits */
 		if ((r = (int)vf_proc_fd_target(pid, fd, target, sizeof(target))) < 0) {
 			/* listing the fds and reading them need different rights
-			 * (CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE): not a closed fd */
-			if (r == -EACCES || r == -EPERM)
+			 * (CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE): not a closed fd;
+			 * nor is any other error (ELOOP, EIO, EINVAL) */
+			if (r != -ENOENT)
 				break;
 			r = 0;
 			continue; /* closed meanwhile */
@@ -146,6 +148,23 @@ int vf_proc_fds(pid_t pid, vf_fd_cb cb, void *arg)
 			break;
 	}
 	closedir(d);
+	return r;
+}
+
+const char *vf_hint_denied(const char *hint)
+{
+	return geteuid() == 0 ? VF_HINT_ROOT_DENIED : hint;
+}
+
+int vf_proc_tally_add(struct vf_proc_tally *t, int r)
+{
+	t->procs++;
+	if (r == -EACCES || r == -EPERM)
+		t->denied++;
+	else if (r < 0 && r != -ENOENT && r != -ESRCH) {
+		if (!t->failed++)
+			t->err = -r;
+	}
 	return r;
 }
 
@@ -188,6 +207,28 @@ FILE *vf_proc_maps_open(pid_t pid)
 		return NULL;
 	}
 	return fopen(p, "re");
+}
+
+int vf_fd_is_dmabuf(int fd)
+{
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf))
+		return -errno;
+	return (unsigned long)sf.f_type == VF_DMA_BUF_MAGIC;
+}
+
+int vf_self_fdinfo(int fd, struct vf_fdinfo *out)
+{
+	char p[64], text[4096];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/self/fdinfo/%d", fd);
+	memset(out, 0, sizeof(*out));
+	if ((n = vf_read_file(p, text, sizeof(text))) < 0)
+		return (int)n;
+	vf_parse_fdinfo(text, (size_t)n, out);
+	return 0;
 }
 
 int vf_target_is_dmabuf(const char *target)

@@ -7,10 +7,15 @@
 #ifndef VFBUF_PROCFS_H
 #define VFBUF_PROCFS_H
 
+#include <limits.h>
 #include <stdio.h>
 #include <sys/types.h>
 
 #include "parse.h"
+
+/* The longest --sysroot: every path vfbuf builds under it (a fixed part,
+ * a PID, an fd, a driver or device name) then fits PATH_MAX. */
+#define VF_SYSROOT_MAX (PATH_MAX / 2)
 
 /* "<sysroot>/<fmt...>" into buf; returns 0 or -ENAMETOOLONG. */
 int vf_path(char *buf, size_t sz, const char *fmt, ...)
@@ -37,6 +42,29 @@ typedef int (*vf_fd_cb)(pid_t pid, int fd, const char *target, void *arg);
 	"reading another user's fds needs root (CAP_DAC_READ_SEARCH to list them, CAP_SYS_PTRACE to read them)"
 
 int vf_proc_fds(pid_t pid, vf_fd_cb cb, void *arg);
+/* The hint for -EACCES on another process's maps. */
+#define VF_HINT_MAPS_RIGHTS "another user's maps need root or CAP_SYS_PTRACE"
+
+/* The hint for a permission refusal: hint (what an unprivileged user
+ * lacks, "... needs root ...") when vfbuf does not run as root; as root,
+ * what takes root's rights away (never "become root"). */
+const char *vf_hint_denied(const char *hint);
+#define VF_HINT_ROOT_DENIED                                                              \
+	"vfbuf runs as root and was still refused: root lacks the capability here "     \
+	"(CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_DAC_OVERRIDE: dropped, or another user " \
+	"namespace), or a security module refuses (Yama ptrace_scope, SELinux, AppArmor)"
+
+/* Processes a scan of every process could not read, counted (never
+ * skipped silently): a process that is gone (ENOENT, ESRCH) is not
+ * counted; permission refusals and other errors (ELOOP, EIO...) are. */
+struct vf_proc_tally {
+	int procs;  /* processes looked at */
+	int denied; /* EACCES, EPERM */
+	int failed; /* any other error */
+	int err;    /* the first other error's errno */
+};
+/* Count one process: r is 0 or -errno.  Returns r. */
+int vf_proc_tally_add(struct vf_proc_tally *t, int r);
 
 /* The link target of one fd.  Returns length or -errno. */
 ssize_t vf_proc_fd_target(pid_t pid, int fd, char *buf, size_t sz);
@@ -47,7 +75,18 @@ void vf_proc_comm(pid_t pid, char *buf, size_t sz);
 /* Open <sysroot>/proc/PID/maps.  NULL with errno set on failure. */
 FILE *vf_proc_maps_open(pid_t pid);
 
-/* Link targets that name a dma-buf or a VFIO device. */
+/* Is fd, one of ours, a dma-buf?  By the kernel's own mark: its file
+ * system is the dma-buf pseudo file system (fstatfs f_type DMA_BUF_MAGIC),
+ * never its path (any file can be named "/dmabuf:...").  1, 0, or -errno. */
+#define VF_DMA_BUF_MAGIC 0x444d4142
+int vf_fd_is_dmabuf(int fd);
+/* fdinfo of one of our own fds (the real /proc/self, whatever --sysroot
+ * says: the fd is ours).  Returns 0 or -errno. */
+int vf_self_fdinfo(int fd, struct vf_fdinfo *out);
+
+/* Link targets that may name a dma-buf or a VFIO device: a first sieve
+ * only.  What the fd is, the kernel's fdinfo says (exp_name:,
+ * vfio-device-syspath:). */
 int vf_target_is_dmabuf(const char *target);
 int vf_target_is_vfio_device(const char *target);
 

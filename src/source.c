@@ -46,14 +46,19 @@ static int map_dmabuf(const struct vf_source_opts *o, struct vf_mapping *m)
 	int prot, acc;
 	bool inside;
 
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", m->fd);
-	if (vf_readlink(p, link, sizeof(link)) < 0)
+	int is;
+
+	/* the kernel's mark, not the path: any file can be named /dmabuf:... */
+	if ((is = vf_fd_is_dmabuf(m->fd)) < 0)
 		return vf_error(VF_EXIT_FAIL, NULL, "not an open fd", "%s", m->what);
-	if (!vf_target_is_dmabuf(link))
+	if (!is) {
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", m->fd);
+		if (vf_readlink(p, link, sizeof(link)) < 0)
+			snprintf(link, sizeof(link), "?");
 		return vf_error(VF_EXIT_FAIL, NULL, "not a dma-buf", "%s (%s)", m->what, link);
+	}
 	m->dmabuf = true;
-	memset(&fi, 0, sizeof(fi));
-	vf_proc_fdinfo(getpid(), m->fd, &fi);
+	vf_self_fdinfo(m->fd, &fi);
 	size = lseek(m->fd, 0, SEEK_END);
 	if (size < 0)
 		return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "size of %s", m->what);

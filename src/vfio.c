@@ -35,6 +35,11 @@ int vf_vfio_has_type1(int container)
 	       vf_ioctl(container, VFIO_CHECK_EXTENSION, (void *)(long)VFIO_TYPE1_IOMMU) > 0;
 }
 
+int vf_vfio_has_noiommu(int container)
+{
+	return vf_ioctl(container, VFIO_CHECK_EXTENSION, (void *)(long)VFIO_NOIOMMU_IOMMU) > 0;
+}
+
 int vf_vfio_group_status(int group, uint32_t *flags)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
@@ -44,7 +49,7 @@ int vf_vfio_group_status(int group, uint32_t *flags)
 	return r < 0 ? r : 0;
 }
 
-int vf_vfio_group_attach(int group, int container, const char **stage)
+int vf_vfio_group_attach(int group, int container, bool noiommu, const char **stage)
 {
 	int r;
 
@@ -52,6 +57,10 @@ int vf_vfio_group_attach(int group, int container, const char **stage)
 	if ((r = vf_ioctl(group, VFIO_GROUP_SET_CONTAINER, &container)) < 0)
 		return r;
 	*stage = "VFIO_SET_IOMMU";
+	if (noiommu) {
+		r = vf_ioctl(container, VFIO_SET_IOMMU, (void *)(long)VFIO_NOIOMMU_IOMMU);
+		return r < 0 ? r : 0;
+	}
 	if (vf_ioctl(container, VFIO_SET_IOMMU, (void *)(long)VFIO_TYPE1v2_IOMMU) >= 0)
 		return 0;
 	r = vf_ioctl(container, VFIO_SET_IOMMU, (void *)(long)VFIO_TYPE1_IOMMU);

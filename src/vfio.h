@@ -11,6 +11,7 @@
 #ifndef VFBUF_VFIO_H
 #define VFBUF_VFIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,11 +48,14 @@ int vf_ioctl(int fd, unsigned long req, void *arg);
 int vf_vfio_api_version(int container);
 /* Does the container offer a type1 IOMMU backend?  1 yes, 0 no. */
 int vf_vfio_has_type1(int container);
+/* VFIO_NOIOMMU_IOMMU (vfio loaded with enable_unsafe_noiommu_mode=1). */
+int vf_vfio_has_noiommu(int container);
 /* VFIO_GROUP_GET_STATUS: 0 with *flags (VFIO_GROUP_FLAGS_*), or -errno. */
 int vf_vfio_group_status(int group, uint32_t *flags);
-/* VFIO_GROUP_SET_CONTAINER, then VFIO_SET_IOMMU (type1v2, else type1).
+/* VFIO_GROUP_SET_CONTAINER, then VFIO_SET_IOMMU (type1v2, else type1; with
+ * noiommu VFIO_NOIOMMU_IOMMU).
  * 0 or -errno; *stage names the call that failed. */
-int vf_vfio_group_attach(int group, int container, const char **stage);
+int vf_vfio_group_attach(int group, int container, bool noiommu, const char **stage);
 /* VFIO_GROUP_GET_DEVICE_FD for the device named bdf: the fd or -errno. */
 int vf_vfio_group_device(int group, const char *bdf);
 

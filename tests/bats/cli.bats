@@ -166,11 +166,12 @@ hint: name one with -s BDF or -d VENDOR:DEVICE"
 	assert_equal "$(echo "$stderr" | head -1)" "vfbuf: export: -d 10de: (0000:01:00.0 0000:01:00.1): matches several devices"
 }
 
-@test "a device not bound to vfio-pci: the hint shows the driver_override commands" {
+@test "a device not bound to vfio-pci: the hint shows the driver_override commands (after saying it is in use)" {
 	run --separate-stderr vf export -s 02:00.0 --bar 0
 	assert_failure 1
-	assert_equal "$stderr" "vfbuf: export: 0000:02:00.0: not bound to a VFIO driver (e1000e): bound to another driver
-hint: bind it to vfio-pci (as root):
+	assert_equal "$stderr" "vfbuf: export: 0000:02:00.0: not bound to a VFIO driver (e1000e): bound to another driver, and in use
+hint: 0000:02:00.0 IS IN USE: network interface enp2s0 is up; unbinding it from e1000e takes that away from this host.
+Only if you mean that, bind it to vfio-pci (as root):
   echo vfio-pci > /sys/bus/pci/devices/0000:02:00.0/driver_override
   echo 0000:02:00.0 > /sys/bus/pci/devices/0000:02:00.0/driver/unbind
   echo 0000:02:00.0 > /sys/bus/pci/drivers_probe"

@@ -15,12 +15,14 @@ load helpers
 	run vf list --all -r -n -o BDF,VFIO,GROUP,VIABLE
 	assert_success
 	assert_output "0000:00:00.0 no 0 yes
+0000:00:02.0 no 2 no
 0000:00:03.0 yes 3 yes
 0000:00:04.0 yes 4 yes
 0000:01:00.0 yes 7 no
 0000:01:00.1 no 7 no
 0000:02:00.0 no 8 no
-0000:05:00.0 yes 9 yes"
+0000:05:00.0 yes 9 yes
+10000:e1:00.0 no 10 no"
 }
 
 @test "a non-viable group names the device in the way" {

@@ -47,13 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(fi.is_vfio_device == has_key(text, size, "vfio-device-syspath:"));
 	if (fi.is_vfio_device && vf_bdf_from_syspath(fi.syspath, &b) == 0) {
 		char s[VF_BDF_LEN];
-		size_t n = strlen(fi.syspath);
+		size_t n = strlen(fi.syspath), start;
 
 		while (n > 0 && fi.syspath[n - 1] == '/')
 			n--;
-		FUZZ_CHECK(n >= 12);
+		for (start = n; start > 0 && fi.syspath[start - 1] != '/'; start--)
+			;
 		vf_format_bdf(&b, s);
-		FUZZ_CHECK(!strncasecmp(s, fi.syspath + n - 12, 12));
+		FUZZ_CHECK(strlen(s) == n - start && !strncasecmp(s, fi.syspath + start, n - start));
 	}
 	return 0;
 }

@@ -21,8 +21,7 @@ static void check_fields(const struct vf_name_ref *r)
 	if (r->has_bar)
 		FUZZ_CHECK(r->bar <= 5);
 	if (r->has_bdf)
-		FUZZ_CHECK(r->bdf.dev <= 0x1f && r->bdf.fn <= 7 && r->bdf.bus <= 0xff &&
-			   r->bdf.domain <= 0xffff);
+		FUZZ_CHECK(r->bdf.dev <= 0x1f && r->bdf.fn <= 7 && r->bdf.bus <= 0xff);
 	if (r->has_vfio) {
 		FUZZ_CHECK(r->kind == VF_NAME_SERIES);
 		FUZZ_CHECK(strnlen(r->vfio, sizeof(r->vfio)) < sizeof(r->vfio));

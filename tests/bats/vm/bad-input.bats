@@ -257,3 +257,39 @@ hint: is the primary stuck, or not a 'vfbuf export --serve'?"
 	run cat "$BATS_TEST_TMPDIR/log"
 	assert_line --regexp "^handout 1 pid=[0-9]+ uid=0 inode=[0-9]+\$"
 }
+
+@test "the real kernel has vfio-pci and an IOMMU: a device without a driver gets the bind advice (exit 1, not 69), with nothing said in use" {
+	local d=""
+	for d in 0000:00:1f.0 0000:00:1f.2 ""; do
+		[ -n "$d" ] && [ -e "/sys/bus/pci/devices/$d" ] && [ ! -e "/sys/bus/pci/devices/$d/driver" ] && break
+	done
+	[ -n "$d" ] || skip "no PCI device without a driver in this guest (q35's 00:1f.0 and 00:1f.2 are bound)"
+	run --separate-stderr vfbuf peek -s "$d" --bar 0 0
+	assert_failure 1
+	assert_equal "$(head -2 <<< "$stderr")" "vfbuf: peek: $d: not bound to a VFIO driver: not bound to any driver
+hint: bind it to vfio-pci (as root):"
+	refute_output --partial "IS IN USE"
+	refute_output --partial "no IOMMU"
+}
+
+@test "a tmpfs file named like a dma-buf is refused on the real kernel; a real dma-buf passes the same check" {
+	command -v unshare > /dev/null || skip "no unshare in this guest"
+	run unshare -m bash -c '
+		D=$(mktemp -d); mount -t tmpfs t "$D"; mkdir "$D/dmabuf:vfio0:0000:00:04.0"
+		head -c 8192 /dev/zero > "$D/dmabuf:vfio0:0000:00:04.0/2"
+		exec 3<> "$D/dmabuf:vfio0:0000:00:04.0/2"; umount -l "$D"
+		vfbuf poke --fd 3 0 0x41 2>&1; echo "rc=$?"'
+	assert_success
+	assert_output "vfbuf: poke: dma-buf fd 3 (/dmabuf:vfio0:0000:00:04.0/2): not a dma-buf
+rc=1"
+	# a real one: mapped on the series, refused by mainline's mmap (69), never "not a dma-buf"
+	run --separate-stderr vfbuf -q export -s "$VFBUF_IVSHMEM" --bar 2 --range 0xa0000:4K --exec -- \
+		bash -c 'vfbuf peek --fd $VFBUF_FD -w 8 0'
+	refute_output --partial "not a dma-buf"
+	[[ "$stderr" != *"not a dma-buf"* ]]
+	if series; then
+		assert_success
+	else
+		assert_failure 69
+	fi
+}
