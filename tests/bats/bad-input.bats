@@ -584,7 +584,7 @@ rc=1
 	# NUMBERS: PIDs and fds are decimal, as /proc has them
 	run first vf stat -p 0x1
 	assert_output "rc=2 vfbuf: stat: --pid '0x1': not a decimal number up to 2147483647"
-	run bash -c "man -l '$TOP/man/vfbuf.1' 2>/dev/null | col -b | sed -n '/^NUMBERS/,/^[A-Z]/p' | tr -s ' \n' ' '"
+	run bash -c "man -l '$TOP/man/vfbuf.1' 2>/dev/null | col -b | sed -n '/^NUMBERS/,/^[A-Z]/p' | tr -s ' \t\n' ' '"
 	assert_output --partial "PIDs and fds are decimal"
 }
 
