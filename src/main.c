@@ -132,6 +132,7 @@ int main(int argc, char **argv)
 	int r;
 
 	argv[0] = (char *)"vfbuf";
+	vf_output_init();
 	/* the environment's default first: --uapi on the command line wins */
 	if (vf_uapi_select_env(&env)) {
 		vf_error(VF_EXIT_USAGE, "set it to none, auto, v1 or v4, or unset it", "unknown revision",

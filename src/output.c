@@ -4,12 +4,19 @@
  */
 #include "output.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <libsmartcols.h>
+#include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wchar.h>
 
 struct vf_settings vf = VF_SETTINGS_INIT;
 
@@ -22,36 +29,8 @@ const char *vf_strerror(int err)
 	return buf;
 }
 
-/* In JSON mode an error is a one-row table named "error". */
-static void json_error(int code, const char *what, const char *why, const char *hint)
-{
-	struct libscols_table *tb = scols_new_table();
-	struct libscols_line *ln;
-	struct libscols_column *cl;
-	char num[16];
-
-	if (!tb)
-		return;
-	scols_table_enable_json(tb, 1);
-	scols_table_set_name(tb, "error");
-	scols_table_new_column(tb, "command", 0, 0);
-	scols_table_new_column(tb, "what", 0, 0);
-	scols_table_new_column(tb, "why", 0, 0);
-	scols_table_new_column(tb, "hint", 0, 0);
-	cl = scols_table_new_column(tb, "exit", 0, 0);
-	scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
-	ln = scols_table_new_line(tb, NULL);
-	if (ln) {
-		snprintf(num, sizeof(num), "%d", code);
-		scols_line_set_data(ln, 0, vf.cmd ? vf.cmd : "");
-		scols_line_set_data(ln, 1, what);
-		scols_line_set_data(ln, 2, why);
-		scols_line_set_data(ln, 3, hint);
-		scols_line_set_data(ln, 4, num);
-		scols_print_table(tb);
-	}
-	scols_unref_table(tb);
-}
+static void json_error(int code, const char *what, const char *why, const char *hint);
+static int doc_state;
 
 static char *capture_buf;
 static size_t capture_sz;
@@ -74,8 +53,7 @@ verror(int code, const char *hint, const char *why, const char *fmt, va_list ap)
 		snprintf(capture_buf, capture_sz, "%s%s%s", what, why ? ": " : "", why ? why : "");
 		return code;
 	}
-	if (vf.json) {
-		fflush(stdout);
+	if (vf.json && doc_state != 2) {
 		json_error(code, what, why, hint);
 		fflush(stdout);
 		return code;
@@ -158,17 +136,316 @@ void vf_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* ---- the writer: text cells, JSON strings ---- */
+
+static bool utf8_locale;
+static char stdout_buf[65536];
+
+void vf_output_init(void)
+{
+	const char *cs;
+
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* "%g s" and strtod stay C */
+	cs = nl_langinfo(CODESET);
+	utf8_locale = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+}
+
+/* The length of a valid UTF-8 sequence at s (n bytes left) and its code
+ * point, or 0 if it is not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c = s[0];
+	size_t len, i;
+
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	c &= 0x3f >> (len - 1);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Where encoded text goes: a FILE or a growing buffer. */
+struct sink {
+	FILE *f;
+	char **buf;
+	size_t *len, *cap;
+	bool *failed;
+};
+
+static void sink_put(const struct sink *k, const char *s, size_t n)
+{
+	if (k->f) {
+		fwrite_unlocked(s, 1, n, k->f);
+		return;
+	}
+	if (*k->failed)
+		return;
+	if (*k->len + n + 1 > *k->cap) {
+		size_t cap = (*k->len + n + 1) * 2;
+		char *b = realloc(*k->buf, cap);
+
+		if (!b) {
+			*k->failed = true;
+			return;
+		}
+		*k->buf = b;
+		*k->cap = cap;
+	}
+	memcpy(*k->buf + *k->len, s, n);
+	*k->len += n;
+	(*k->buf)[*k->len] = '\0';
+}
+
+/* A JSON string: UTF-8 as is, control characters as \u00XX, bytes that
+ * are not UTF-8 as the text \xHH (a JSON string can only hold text). */
+static void json_string(const struct sink *k, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+
+	sink_put(k, "\"", 1);
+	while (p < e) {
+		const unsigned char *run = p;
+		char esc[16];
+		uint32_t cp;
+		size_t l;
+
+		while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			sink_put(k, (const char *)run, (size_t)(p - run));
+		if (p == e)
+			break;
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p++;
+			sink_put(k, esc, 2);
+		} else if (*p < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *p++);
+			sink_put(k, esc, 6);
+		} else if ((l = utf8_seq(p, (size_t)(e - p), &cp))) {
+			sink_put(k, (const char *)p, l);
+			p += l;
+		} else {
+			snprintf(esc, sizeof(esc), "\\\\x%02X", *p++);
+			sink_put(k, esc, 5);
+		}
+	}
+	sink_put(k, "\"", 1);
+}
+
+/*
+ * A text cell as printed: printable UTF-8 (in a UTF-8 locale) and ASCII as
+ * is, anything else as \xHH; with raw, blanks too (every row splits into
+ * the same fields).  list: the '\n' between list items becomes ','.
+ * Writes to f unless f is NULL, stops before maxw columns (0: no limit);
+ * returns the columns used.
+ */
+static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, size_t maxw)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	size_t w = 0;
+
+	if (!maxw)
+		maxw = SIZE_MAX;
+	while (p < e) {
+		const unsigned char *run = p;
+		char esc[8];
+		uint32_t cp;
+		size_t l, cw;
+		int x;
+
+		while (p < e && *p > ' ' && *p < 0x7f && *p != '\\' && w < maxw) {
+			p++;
+			w++;
+		}
+		if (f && p > run)
+			fwrite_unlocked(run, 1, (size_t)(p - run), f);
+		if (p == e || w >= maxw)
+			break;
+		if (*p == ' ' && !raw) {
+			cw = 1;
+			l = 1;
+		} else if (*p == '\n' && list) {
+			if (w + 1 > maxw)
+				break;
+			if (f)
+				putc_unlocked(',', f);
+			w++;
+			p++;
+			continue;
+		} else if (*p == '\\' && !raw) {
+			cw = 1;
+			l = 1;
+		} else if (*p >= 0x80 && utf8_locale && (l = utf8_seq(p, (size_t)(e - p), &cp)) &&
+			   (x = wcwidth((wchar_t)cp)) >= 0) {
+			cw = (size_t)x;
+		} else {
+			if (w + 4 > maxw)
+				break;
+			snprintf(esc, sizeof(esc), "\\x%02x", *p++);
+			if (f)
+				fwrite_unlocked(esc, 1, 4, f);
+			w += 4;
+			continue;
+		}
+		if (w + cw > maxw)
+			break;
+		if (f)
+			fwrite_unlocked(p, 1, l, f);
+		p += l;
+		w += cw;
+	}
+	return w;
+}
+
+static void pad(FILE *f, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		fwrite_unlocked(spaces, 1, k, f);
+		n -= k;
+	}
+}
+
+/* The terminal's width when stdout is one, else 0 (no limit). */
+static size_t term_width(void)
+{
+	struct winsize ws;
+	const char *c;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	c = getenv("COLUMNS");
+	if (c && atoi(c) > 0)
+		return (size_t)atoi(c);
+	return 80;
+}
+
+/* ---- the JSON document ---- */
+
+/* doc_state 0: nothing printed; 1: the document is open; 2: it was
+ * ended (a later error goes to stderr as text: the document is whole) */
+static bool doc_lines; /* events: one object per line, no document */
+static struct vf_table *json_open_table;
+static void table_json_close(struct vf_table *t);
+
+/* Start a member of the run's document. */
+static void doc_member(const char *name)
+{
+	static const struct sink out = { .f = NULL };
+	struct sink k = out;
+
+	k.f = stdout;
+	if (doc_state == 1)
+		fputs(",\n", stdout);
+	else
+		fputs("{\n", stdout);
+	doc_state = 1;
+	fputs("   ", stdout);
+	json_string(&k, name, strlen(name));
+	fputs(": ", stdout);
+}
+
+void vf_output_end(void)
+{
+	if (json_open_table)
+		table_json_close(json_open_table);
+	if (doc_state == 1) {
+		fputs("\n}\n", stdout);
+		doc_state = 2;
+	}
+	fflush(stdout);
+}
+
+/* In JSON mode an error is a member "error" of the document: an array of
+ * one object (an event stream: that object on a line of its own). */
+static void json_error(int code, const char *what, const char *why, const char *hint)
+{
+	struct sink k = { .f = stdout };
+	const char *keys[] = { "command", "what", "why", "hint" };
+	const char *vals[] = { vf.cmd, what, why, hint };
+	size_t i;
+
+	if (json_open_table)
+		table_json_close(json_open_table);
+	if (doc_lines)
+		fputs("{\"error\": [{", stdout);
+	else {
+		doc_member("error");
+		fputs("[\n      {", stdout);
+	}
+	for (i = 0; i < VF_ARRAY_SIZE(keys); i++) {
+		fprintf(stdout, "\"%s\": ", keys[i]);
+		if (vals[i] && *vals[i])
+			json_string(&k, vals[i], strlen(vals[i]));
+		else
+			fputs("null", stdout);
+		fputs(", ", stdout);
+	}
+	fprintf(stdout, "\"exit\": %d}", code);
+	fputs(doc_lines ? "]}\n" : "\n   ]", stdout);
+}
+
 /* ---- tables ---- */
 
 #define VF_MAX_COLS 32
+#define BATCH 64 /* rows that fix a streaming text table's widths */
+
+struct cellref {
+	uint32_t off, len;
+	bool set, json; /* json: the bytes are a JSON value */
+};
+
+/* A kept row: its cells and their bytes. */
+struct row {
+	struct cellref *c;
+	char *data;
+};
 
 struct vf_table {
-	struct libscols_table *tb;
+	const char *name;
 	const struct vf_colinfo *cols;
 	size_t ncols;
-	struct libscols_column *shown[VF_MAX_COLS]; /* by column id, or NULL */
-	struct libscols_line *ln;
-	bool bytes; /* -b */
+	int pos[VF_MAX_COLS];    /* column id -> place shown, or -1 */
+	size_t ids[VF_MAX_COLS]; /* place shown -> column id */
+	char keys[VF_MAX_COLS][24];
+	size_t nshown;
+	bool bytes, raw, noheadings, stream, event;
+	/* the current row */
+	bool in_row;
+	struct cellref cur[VF_MAX_COLS];
+	char *rb;
+	size_t rlen, rcap;
+	bool rfail;
+	/* kept rows: a text table, or a streaming table's first batch */
+	struct row *rows;
+	size_t nrows, rowcap;
+	/* streaming text: widths, once fixed */
+	bool fixed;
+	size_t width[VF_MAX_COLS], maxw[VF_MAX_COLS];
+	size_t emitted;
+	bool json_open, json_done;
+	int err;          /* errno of the first row lost */
+	size_t lost;      /* rows that could not be kept or written */
 };
 
 static int find_col(const struct vf_colinfo *cols, size_t ncols, const char *name, size_t len)
@@ -188,26 +465,23 @@ static int add_columns(struct vf_table *t, const char *list)
 
 	while (*p) {
 		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
+		size_t len = e ? (size_t)(e - p) : strlen(p), i;
 		int id = len ? find_col(t->cols, t->ncols, p, len) : -1;
-		const struct vf_colinfo *ci;
-		struct libscols_column *cl;
 
 		if (id < 0) {
 			vf_error(VF_EXIT_USAGE, "the command's --help lists its columns",
 				 "unknown column", "--output '%.*s'", (int)len, p);
 			return -1;
 		}
-		ci = &t->cols[id];
-		if (!t->shown[id]) {
-			cl = scols_table_new_column(t->tb, ci->name, ci->whint, ci->flags);
-			if (!cl)
-				return -1;
-			if (ci->type == VF_COL_NUM)
-				scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
-			else if (ci->type == VF_COL_BOOL)
-				scols_column_set_json_type(cl, SCOLS_JSON_BOOLEAN);
-			t->shown[id] = cl;
+		if (t->pos[id] < 0) {
+			const char *n = t->cols[id].name;
+			char *k = t->keys[t->nshown];
+
+			for (i = 0; n[i] && i < sizeof(t->keys[0]) - 1; i++)
+				k[i] = (char)tolower((unsigned char)n[i]);
+			k[i] = '\0';
+			t->pos[id] = (int)t->nshown;
+			t->ids[t->nshown++] = (size_t)id;
 		}
 		p += len;
 		if (*p == ',')
@@ -222,27 +496,25 @@ struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols, s
 	static const struct vf_table_opts none;
 	struct vf_table *t = calloc(1, sizeof(*t));
 	const char *spec;
+	size_t i;
 
 	if (!o)
 		o = &none;
 	spec = o->columns;
-
-	if (!t || ncols > VF_MAX_COLS || !(t->tb = scols_new_table())) {
+	if (!t || ncols > VF_MAX_COLS) {
 		free(t);
 		vf_error(VF_EXIT_FAIL, NULL, strerror(ENOMEM), "creating a table");
 		return NULL;
 	}
+	t->name = name;
 	t->cols = cols;
 	t->ncols = ncols;
+	for (i = 0; i < VF_MAX_COLS; i++)
+		t->pos[i] = -1;
 	t->bytes = o->bytes;
-	scols_table_set_name(t->tb, name);
-	/* libsmartcols keeps one output format: -J wins over -r and -n */
-	if (vf.json)
-		scols_table_enable_json(t->tb, 1);
-	else if (o->raw)
-		scols_table_enable_raw(t->tb, 1);
-	if (o->noheadings && !vf.json)
-		scols_table_enable_noheadings(t->tb, 1);
+	/* one output format: -J wins over -r and -n */
+	t->raw = o->raw && !vf.json;
+	t->noheadings = o->noheadings && !vf.json;
 	if (!spec || *spec == '+') {
 		if (add_columns(t, defaults))
 			goto fail;
@@ -257,50 +529,131 @@ fail:
 	return NULL;
 }
 
-void vf_table_row(struct vf_table *t)
+void vf_table_stream(struct vf_table *t)
 {
-	t->ln = scols_table_new_line(t->tb, NULL);
+	t->stream = true;
 }
 
 bool vf_table_has(const struct vf_table *t, size_t col)
 {
-	return col < t->ncols && t->shown[col];
+	return col < t->ncols && t->pos[col] >= 0;
+}
+
+static void row_put(struct vf_table *t, const char *s, size_t n)
+{
+	if (t->rfail)
+		return;
+	if (t->rlen + n > t->rcap) {
+		size_t cap = (t->rlen + n) * 2 + 256;
+		char *b = realloc(t->rb, cap);
+
+		if (!b) {
+			t->rfail = true;
+			return;
+		}
+		t->rb = b;
+		t->rcap = cap;
+	}
+	memcpy(t->rb + t->rlen, s, n);
+	t->rlen += n;
+}
+
+/* Set the current row's cell col to s[0..n): text, or a JSON value. */
+static void set_cell(struct vf_table *t, size_t col, const char *s, size_t n, bool json)
+{
+	struct cellref *c;
+
+	if (!t->in_row || !vf_table_has(t, col))
+		return;
+	c = &t->cur[t->pos[col]];
+	c->off = (uint32_t)t->rlen;
+	c->len = (uint32_t)n;
+	c->json = json;
+	c->set = true;
+	row_put(t, s, n);
+}
+
+void vf_cell_strn(struct vf_table *t, size_t col, const char *s, size_t len)
+{
+	if (s)
+		set_cell(t, col, s, len, false);
 }
 
 void vf_cell_str(struct vf_table *t, size_t col, const char *s)
 {
-	if (!t->ln || !vf_table_has(t, col) || !s)
-		return;
-	scols_line_set_column_data(t->ln, t->shown[col], s);
+	if (s)
+		set_cell(t, col, s, strlen(s), false);
 }
 
 void vf_cell(struct vf_table *t, size_t col, const char *fmt, ...)
 {
 	char buf[4096];
 	va_list ap;
+	int n;
 
-	if (!vf_table_has(t, col))
+	if (!t->in_row || !vf_table_has(t, col))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	vf_cell_str(t, col, buf);
+	if (n >= 0)
+		set_cell(t, col, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, false);
+}
+
+/* Decimal digits of v at the end of buf; returns where they start. */
+static char *u64_digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static char *u64_hex(char *end, uint64_t v)
+{
+	do {
+		*--end = hexdigits[v & 15];
+		v >>= 4;
+	} while (v);
+	return end;
 }
 
 void vf_cell_u64(struct vf_table *t, size_t col, uint64_t v)
 {
-	vf_cell(t, col, "%llu", (unsigned long long)v);
+	char buf[24], *e = buf + sizeof(buf), *s = u64_digits(e, v);
+
+	set_cell(t, col, s, (size_t)(e - s), vf.json);
 }
 
 void vf_cell_hex(struct vf_table *t, size_t col, uint64_t v)
 {
-	vf_cell(t, col, "0x%llx", (unsigned long long)v);
+	char buf[24], *e = buf + sizeof(buf), *s;
+
+	if (vf.json) {
+		s = u64_digits(e, v);
+	} else {
+		s = u64_hex(e, v);
+		*--s = 'x';
+		*--s = '0';
+	}
+	set_cell(t, col, s, (size_t)(e - s), vf.json);
+}
+
+void vf_cell_addr(struct vf_table *t, size_t col, uint64_t v)
+{
+	char buf[24], *e = buf + sizeof(buf), *s = vf.json ? u64_digits(e, v) : u64_hex(e, v);
+
+	set_cell(t, col, s, (size_t)(e - s), vf.json);
 }
 
 void vf_cell_bool(struct vf_table *t, size_t col, bool v)
 {
-	/* libsmartcols reads a JSON boolean cell as false only for "", "0" or "N..." */
-	vf_cell_str(t, col, vf.json ? (v ? "1" : "0") : (v ? "yes" : "no"));
+	const char *s = vf.json ? (v ? "true" : "false") : (v ? "yes" : "no");
+
+	set_cell(t, col, s, strlen(s), vf.json);
 }
 
 void vf_cell_size(struct vf_table *t, size_t col, uint64_t v)
@@ -315,22 +668,527 @@ void vf_cell_size(struct vf_table *t, size_t col, uint64_t v)
 	vf_cell_str(t, col, s);
 }
 
+void vf_cell_text_json(struct vf_table *t, size_t col, const char *text, const char *json)
+{
+	if (vf.json && json)
+		set_cell(t, col, json, strlen(json), true);
+	else if (!vf.json && text)
+		set_cell(t, col, text, strlen(text), false);
+}
+
+/* ---- list cells ---- */
+
+static void list_text(struct vf_list *l, const char *s, size_t n)
+{
+	struct sink k = { .buf = &l->text, .len = &l->tlen, .cap = &l->tcap, .failed = &l->failed };
+
+	sink_put(&k, s, n);
+}
+
+static void list_json(struct vf_list *l, const char *s, size_t n)
+{
+	struct sink k = { .buf = &l->json, .len = &l->jlen, .cap = &l->jcap, .failed = &l->failed };
+
+	sink_put(&k, s, n);
+}
+
+static void list_next(struct vf_list *l)
+{
+	if (l->in_item)
+		list_json(l, "}", 1);
+	l->in_item = false;
+	if (l->n++) {
+		list_json(l, ",", 1);
+		list_text(l, "\n", 1);
+	}
+}
+
+/* An item's text: control characters (a comm may hold any) as \xHH, so
+ * that '\n' only ever separates items. */
+static void list_item_text(struct vf_list *l, const char *s)
+{
+	char esc[8];
+
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)*s);
+			list_text(l, esc, 4);
+		} else {
+			list_text(l, s, 1);
+		}
+	}
+}
+
+void vf_list_item(struct vf_list *l, const char *text)
+{
+	list_next(l);
+	list_item_text(l, text);
+	list_json(l, "{", 1);
+	l->in_item = true;
+	l->first = true;
+}
+
+static void list_key(struct vf_list *l, const char *key)
+{
+	struct sink k = { .buf = &l->json, .len = &l->jlen, .cap = &l->jcap, .failed = &l->failed };
+
+	if (!l->first)
+		list_json(l, ",", 1);
+	l->first = false;
+	json_string(&k, key, strlen(key));
+	list_json(l, ":", 1);
+}
+
+void vf_list_u64(struct vf_list *l, const char *key, uint64_t v)
+{
+	char buf[24], *e = buf + sizeof(buf), *s = u64_digits(e, v);
+
+	list_key(l, key);
+	list_json(l, s, (size_t)(e - s));
+}
+
+void vf_list_str(struct vf_list *l, const char *key, const char *s)
+{
+	struct sink k = { .buf = &l->json, .len = &l->jlen, .cap = &l->jcap, .failed = &l->failed };
+
+	list_key(l, key);
+	if (s)
+		json_string(&k, s, strlen(s));
+	else
+		list_json(l, "null", 4);
+}
+
+void vf_list_num(struct vf_list *l, const char *text, uint64_t v)
+{
+	char buf[24], *e = buf + sizeof(buf), *s = u64_digits(e, v);
+
+	list_next(l);
+	list_item_text(l, text);
+	list_json(l, s, (size_t)(e - s));
+}
+
+void vf_list_reset(struct vf_list *l)
+{
+	l->tlen = l->jlen = l->n = 0;
+	l->in_item = l->first = false;
+	if (l->text)
+		l->text[0] = '\0';
+	if (l->json)
+		l->json[0] = '\0';
+}
+
+void vf_list_free(struct vf_list *l)
+{
+	free(l->text);
+	free(l->json);
+	memset(l, 0, sizeof(*l));
+}
+
+void vf_cell_list(struct vf_table *t, size_t col, struct vf_list *l)
+{
+	struct cellref *c;
+	size_t start = t->rlen;
+
+	if (!t->in_row || !vf_table_has(t, col))
+		return;
+	if (l->failed) {
+		t->rfail = true;
+		return;
+	}
+	if (!vf.json) {
+		set_cell(t, col, l->text ? l->text : "", l->tlen, false);
+		return;
+	}
+	row_put(t, "[", 1);
+	row_put(t, l->json ? l->json : "", l->jlen);
+	if (l->in_item)
+		row_put(t, "}", 1);
+	row_put(t, "]", 1);
+	c = &t->cur[t->pos[col]];
+	c->off = (uint32_t)start;
+	c->len = (uint32_t)(t->rlen - start);
+	c->json = true;
+	c->set = true;
+}
+
+/* ---- printing rows ---- */
+
+static bool is_number(const char *s, size_t n)
+{
+	size_t i = (n && *s == '-') ? 1 : 0;
+
+	if (i == n || (s[i] == '0' && n > i + 1))
+		return false;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static void table_json_open(struct vf_table *t)
+{
+	if (t->json_open || t->event)
+		return;
+	doc_member(t->name);
+	fputc('[', stdout);
+	t->json_open = true;
+	json_open_table = t;
+}
+
+static void table_json_close(struct vf_table *t)
+{
+	if (!t->json_open || t->json_done)
+		return;
+	fputs(t->emitted ? "\n   ]" : "]", stdout);
+	t->json_done = true;
+	if (json_open_table == t)
+		json_open_table = NULL;
+}
+
+static void json_row(struct vf_table *t, const struct cellref *c, const char *data)
+{
+	struct sink k = { .f = stdout };
+	size_t i;
+
+	if (t->event) {
+		fputs("{\"event\":", stdout);
+		json_string(&k, t->name, strlen(t->name));
+	} else {
+		table_json_open(t);
+		if (t->json_done)
+			return; /* an error ended it */
+		fputs(t->emitted ? ",\n      {" : "\n      {", stdout);
+	}
+	for (i = 0; i < t->nshown; i++) {
+		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+		const char *s = data + c[i].off;
+
+		if (i || t->event)
+			putc_unlocked(',', stdout);
+		putc_unlocked('"', stdout);
+		fputs(t->keys[i], stdout);
+		fputs("\":", stdout);
+		if (!c[i].set)
+			fputs("null", stdout);
+		else if (c[i].json || (ci->type == VF_COL_NUM && is_number(s, c[i].len)))
+			fwrite_unlocked(s, 1, c[i].len, stdout);
+		else if (ci->type == VF_COL_BOOL)
+			fputs(c[i].len && strchr("1yYtT", *s) ? "true" : "false", stdout);
+		else
+			json_string(&k, s, c[i].len);
+	}
+	putc_unlocked('}', stdout);
+	if (t->event) {
+		putc_unlocked('\n', stdout);
+		fflush(stdout);
+	}
+}
+
+static void raw_line(struct vf_table *t, const struct cellref *c, const char *data)
+{
+	size_t i;
+
+	for (i = 0; i < t->nshown; i++) {
+		if (i)
+			putc_unlocked(' ', stdout);
+		if (!c)
+			text_cell(stdout, t->cols[t->ids[i]].name, strlen(t->cols[t->ids[i]].name), true,
+				  false, 0);
+		else if (c[i].set)
+			text_cell(stdout, data + c[i].off, c[i].len, true,
+				  t->cols[t->ids[i]].type == VF_COL_LIST, 0);
+	}
+	putc_unlocked('\n', stdout);
+}
+
+/* A text line with the fixed widths; c NULL: the header. */
+static void text_line(struct vf_table *t, const struct cellref *c, const char *data)
+{
+	size_t i;
+
+	for (i = 0; i < t->nshown; i++) {
+		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+		bool last = i + 1 == t->nshown, list = ci->type == VF_COL_LIST;
+		const char *s = c ? data + c[i].off : ci->name;
+		size_t n = c ? (c[i].set ? c[i].len : 0) : strlen(ci->name), w;
+
+		if (i)
+			putc_unlocked(' ', stdout);
+		w = text_cell(NULL, s, n, false, list, t->maxw[i]);
+		if (w < t->width[i] && (ci->flags & SCOLS_FL_RIGHT))
+			pad(stdout, t->width[i] - w);
+		text_cell(stdout, s, n, false, list, t->maxw[i]);
+		if (w < t->width[i] && !(ci->flags & SCOLS_FL_RIGHT) && !last)
+			pad(stdout, t->width[i] - w);
+	}
+	putc_unlocked('\n', stdout);
+}
+
+/* Widths from the header and the kept rows, fitted to the terminal:
+ * only truncatable columns (SCOLS_FL_TRUNC) give up width, and a cell is
+ * cut only there; others keep their width, whatever the terminal. */
+static void fix_widths(struct vf_table *t)
+{
+	size_t tw = term_width(), total = 0, i, r;
+
+	for (i = 0; i < t->nshown; i++) {
+		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+		size_t w = t->noheadings ? 0 : strlen(ci->name);
+
+		for (r = 0; r < t->nrows; r++) {
+			const struct cellref *c = &t->rows[r].c[i];
+			size_t cw;
+
+			if (!c->set)
+				continue;
+			cw = text_cell(NULL, t->rows[r].data + c->off, c->len, false,
+				       ci->type == VF_COL_LIST, 0);
+			if (cw > w)
+				w = cw;
+		}
+		t->width[i] = w;
+		t->maxw[i] = 0;
+		total += w + (i ? 1 : 0);
+	}
+	t->fixed = true;
+	if (!tw)
+		return;
+	/* on a terminal: truncatable columns keep at most their width (the
+	 * last one what is left), and give some up if the line is too long */
+	for (i = t->nshown; i-- > 0;) {
+		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+		size_t hdr = strlen(ci->name), min = hdr > 4 ? hdr : 4, cut;
+
+		if (!(ci->flags & SCOLS_FL_TRUNC))
+			continue;
+		if (total > tw && t->width[i] > min) {
+			cut = total - tw < t->width[i] - min ? total - tw : t->width[i] - min;
+			t->width[i] -= cut;
+			total -= cut;
+		}
+		t->maxw[i] = t->width[i];
+		if (i + 1 == t->nshown && total < tw)
+			t->maxw[i] += tw - total;
+	}
+}
+
+static void emit_kept(struct vf_table *t)
+{
+	size_t r;
+
+	if (!t->fixed)
+		fix_widths(t);
+	if (!t->noheadings && t->nrows)
+		text_line(t, NULL, NULL);
+	for (r = 0; r < t->nrows; r++) {
+		text_line(t, t->rows[r].c, t->rows[r].data);
+		free(t->rows[r].c);
+	}
+	t->emitted += t->nrows;
+	t->nrows = 0;
+}
+
+static void lose_row(struct vf_table *t, int err)
+{
+	if (!t->lost++)
+		t->err = err;
+}
+
+static void keep_row(struct vf_table *t)
+{
+	struct row *rw;
+	size_t csz = t->nshown * sizeof(struct cellref);
+
+	if (t->nrows == t->rowcap) {
+		size_t cap = t->rowcap ? t->rowcap * 2 : 16;
+		struct row *v = realloc(t->rows, cap * sizeof(*v));
+
+		if (!v) {
+			lose_row(t, ENOMEM);
+			return;
+		}
+		t->rows = v;
+		t->rowcap = cap;
+	}
+	rw = &t->rows[t->nrows];
+	/* one block: the cells, then their bytes */
+	if (!(rw->c = malloc(csz + t->rlen + 1))) {
+		lose_row(t, ENOMEM);
+		return;
+	}
+	memcpy(rw->c, t->cur, csz);
+	rw->data = (char *)rw->c + csz;
+	memcpy(rw->data, t->rb ? t->rb : "", t->rlen);
+	rw->data[t->rlen] = '\0';
+	t->nrows++;
+}
+
+/* The current row is complete: print it or keep it. */
+static void row_end(struct vf_table *t)
+{
+	if (!t->in_row)
+		return;
+	t->in_row = false;
+	if (t->rfail) {
+		lose_row(t, ENOMEM);
+		return;
+	}
+	if (vf.json) {
+		json_row(t, t->cur, t->rb);
+		t->emitted++;
+	} else if (t->raw) {
+		if (!t->emitted++ && !t->noheadings)
+			raw_line(t, NULL, NULL);
+		raw_line(t, t->cur, t->rb);
+	} else if (t->stream && t->fixed) {
+		text_line(t, t->cur, t->rb);
+		t->emitted++;
+	} else {
+		keep_row(t);
+		if (t->stream && t->nrows >= BATCH)
+			emit_kept(t);
+	}
+	if (ferror(stdout))
+		lose_row(t, errno ? errno : EIO);
+}
+
+void vf_table_row(struct vf_table *t)
+{
+	row_end(t);
+	t->in_row = true;
+	t->rlen = 0;
+	t->rfail = false;
+	memset(t->cur, 0, t->nshown * sizeof(t->cur[0]));
+}
+
+void vf_table_event(struct vf_table *t, const char *text)
+{
+	if (!t->in_row)
+		return;
+	if (!vf.json) {
+		t->in_row = false;
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		fflush(stdout);
+		return;
+	}
+	t->event = true;
+	doc_lines = true;
+	row_end(t);
+}
+
+/* A kept text table through libsmartcols, which fits it to the terminal:
+ * names truncated, lists wrapped between items (one a line). */
+static int print_scols(struct vf_table *t)
+{
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_column *cl[VF_MAX_COLS];
+	size_t i, r;
+	int rc = 0;
+
+	if (!tb)
+		return -ENOMEM;
+	if (t->noheadings)
+		scols_table_enable_noheadings(tb, 1);
+	for (i = 0; i < t->nshown; i++) {
+		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+
+		cl[i] = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
+		if (!cl[i]) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (ci->flags & SCOLS_FL_WRAP) {
+			/* as lsblk's MOUNTPOINTS: one item a line */
+			scols_column_set_wrapfunc(cl[i], scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
+						  NULL);
+			scols_column_set_safechars(cl[i], "\n");
+		}
+	}
+	for (r = 0; r < t->nrows; r++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < t->nshown; i++) {
+			const struct cellref *c = &t->rows[r].c[i];
+			char *s;
+
+			if (!c->set)
+				continue;
+			if (!(s = strndup(t->rows[r].data + c->off, c->len))) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			if (t->cols[t->ids[i]].type == VF_COL_LIST && !(t->cols[t->ids[i]].flags & SCOLS_FL_WRAP))
+				for (char *q = s; (q = strchr(q, '\n')); q++)
+					*q = ',';
+			if (scols_line_refer_data(ln, i, s)) {
+				free(s);
+				rc = -ENOMEM;
+				goto out;
+			}
+		}
+	}
+	if (t->nrows && scols_print_table(tb))
+		rc = -(errno ? errno : EIO);
+out:
+	scols_unref_table(tb);
+	return rc;
+}
+
 int vf_table_print(struct vf_table *t)
 {
-	int r = 0;
+	int r = 0, e;
 
-	if (scols_print_table(t->tb))
-		r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing the table");
+	row_end(t);
+	if (vf.json) {
+		if (!t->event) {
+			table_json_open(t);
+			table_json_close(t);
+		}
+	} else if (!t->raw) {
+		if (t->stream) {
+			emit_kept(t);
+		} else if ((e = print_scols(t)) < 0) {
+			lose_row(t, -e);
+			t->lost = t->nrows ? t->nrows : 1;
+		}
+	}
+	if (t->lost)
+		r = vf_error_errno(VF_EXIT_FAIL, t->err, t->err == ENOMEM ? "more memory (ulimit -v)" : NULL,
+				   "%zu row%s of the table could not be %s", t->lost,
+				   t->lost == 1 ? "" : "s", t->err == ENOMEM ? "kept" : "written");
+	else if (fflush(stdout) || ferror(stdout))
+		r = vf_error_errno(VF_EXIT_FAIL, errno ? errno : EIO, NULL, "writing the table");
 	vf_table_free(t);
 	return r;
 }
 
 void vf_table_free(struct vf_table *t)
 {
+	size_t r;
+
 	if (!t)
 		return;
-	scols_unref_table(t->tb);
+	if (json_open_table == t)
+		json_open_table = NULL;
+	for (r = 0; r < t->nrows; r++)
+		free(t->rows[r].c);
+	free(t->rows);
+	free(t->rb);
 	free(t);
+}
+
+void vf_text(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
 }
 
 char *vf_columns_help(const struct vf_colinfo *cols, size_t ncols, const char *defaults)
@@ -365,6 +1223,8 @@ void vf_human_size(uint64_t v, char *out, size_t outsz)
 
 int vf_close_stdout(void)
 {
+	if (vf.json)
+		vf_output_end();
 	if (fflush(stdout) || ferror(stdout)) {
 		int e = errno ? errno : EIO;
 
