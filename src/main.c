@@ -85,28 +85,81 @@ static const struct argp main_argp = {
 	main_children, main_help_filter, NULL
 };
 
-/* With -v: the kernel, the series revisions vfbuf knows, and what each
- * VFIO device's driver declares (sysfs only: no device is opened). */
+/* The version; with -v the kernel, the series revisions vfbuf knows, and
+ * what each VFIO device's driver declares (sysfs only: no device is
+ * opened).  JSON: {"version": [{...}], "devices": [...]}. */
+enum { V_VFBUF, V_KERNEL, V_MACHINE, V_REVISIONS, V_UAPI, V_ORIGIN };
+static const struct vf_colinfo version_cols[] = {
+	[V_VFBUF] = { "VFBUF", 8, 0, VF_COL_STR, "vfbuf's version" },
+	[V_KERNEL] = { "KERNEL", 10, 0, VF_COL_STR, "running kernel release" },
+	[V_MACHINE] = { "MACHINE", 6, 0, VF_COL_STR, "machine" },
+	[V_REVISIONS] = { "REVISIONS", 6, 0, VF_COL_LIST, "series revisions known" },
+	[V_UAPI] = { "UAPI", 4, 0, VF_COL_STR, "--uapi in effect" },
+	[V_ORIGIN] = { "ORIGIN", 6, 0, VF_COL_STR, "where --uapi came from: default, VFBUF_UAPI, --uapi" },
+};
+enum { D_DEVICE, D_DRIVER, D_SERIES, D_INUSE };
+static const struct vf_colinfo driver_cols[] = {
+	[D_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device bound to a VFIO driver" },
+	[D_DRIVER] = { "DRIVER", 8, 0, VF_COL_STR, "its driver" },
+	[D_SERIES] = { "SERIES", 4, 0, VF_COL_STR, "series revision the driver declares" },
+	[D_INUSE] = { "INUSE", 3, 0, VF_COL_BOOL, "vfbuf uses it (see --uapi)" },
+};
+
 static int print_version(void)
 {
+	struct vf_list revs = { 0 };
 	struct vf_pcidev *devs = NULL;
-	char declared[16];
+	char declared[16], text[512];
+	struct vf_table *t;
 	struct utsname u;
-	int n, i;
+	bool have_u;
+	int n, i, r;
 
-	printf("vfbuf %s\n", VFBUF_VERSION);
+	if (!vf.json) {
+		vf_text("vfbuf %s\n", VFBUF_VERSION);
+		if (!vf.verbose)
+			return VF_EXIT_OK;
+	}
+	have_u = uname(&u) == 0;
+	if (!(t = vf_table_new("version", version_cols, VF_ARRAY_SIZE(version_cols),
+			       "VFBUF,KERNEL,MACHINE,REVISIONS,UAPI,ORIGIN", NULL)))
+		return VF_EXIT_FAIL;
+	for (i = 0; vf_uapi_revs[i]; i++)
+		vf_list_strval(&revs, vf_uapi_revs[i]->name);
+	vf_table_row(t);
+	vf_cell_str(t, V_VFBUF, VFBUF_VERSION);
+	if (have_u) {
+		vf_cell_str(t, V_KERNEL, u.release);
+		vf_cell_str(t, V_MACHINE, u.machine);
+	}
+	vf_cell_list(t, V_REVISIONS, &revs);
+	vf_cell_str(t, V_UAPI, vf.uapi);
+	vf_cell_str(t, V_ORIGIN, vf.uapi_origin);
+	vf_list_reset(&revs);
+	if (have_u)
+		snprintf(text, sizeof(text), "kernel %s %s\n", u.release, u.machine);
+	else
+		text[0] = '\0';
+	n = (int)strlen(text);
+	n += snprintf(text + n, sizeof(text) - (size_t)n,
+		      "mainline dma-buf export: VFIO_DEVICE_FEATURE_DMA_BUF (Linux 6.19+; 'vfbuf list --probe' asks each device)\n"
+		      "series revisions known:");
+	for (i = 0; vf_uapi_revs[i] && n < (int)sizeof(text); i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, " %s", vf_uapi_revs[i]->name);
+	if (n < (int)sizeof(text))
+		snprintf(text + n, sizeof(text) - (size_t)n, "; --uapi %s%s", vf.uapi,
+			 !strcmp(vf.uapi_origin, "VFBUF_UAPI") ? " (from VFBUF_UAPI)"
+			 : strcmp(vf.uapi, "none")		 ? ""
+								 : " (the build's kernel headers define no revision)");
+	vf_table_sentence(t, text);
+	vf_list_free(&revs);
+	if ((r = vf_table_print(t)))
+		return r;
 	if (!vf.verbose)
 		return VF_EXIT_OK;
-	if (uname(&u) == 0)
-		printf("kernel %s %s\n", u.release, u.machine);
-	printf("mainline dma-buf export: VFIO_DEVICE_FEATURE_DMA_BUF (Linux 6.19+; 'vfbuf list --probe' asks each device)\n");
-	printf("series revisions known:");
-	for (i = 0; vf_uapi_revs[i]; i++)
-		printf(" %s", vf_uapi_revs[i]->name);
-	printf("; --uapi %s%s\n", vf.uapi,
-	       !strcmp(vf.uapi_origin, "VFBUF_UAPI") ? " (from VFBUF_UAPI)"
-	       : strcmp(vf.uapi, "none") ? ""
-							 : " (the build's kernel headers define no revision)");
+	if (!(t = vf_table_new("devices", driver_cols, VF_ARRAY_SIZE(driver_cols),
+			       "DEVICE,DRIVER,SERIES,INUSE", NULL)))
+		return VF_EXIT_FAIL;
 	n = vf_pci_scan(NULL, &devs);
 	for (i = 0; i < n; i++) {
 		const struct vf_uapi_rev *rev;
@@ -114,12 +167,18 @@ static int print_version(void)
 		if (!devs[i].vfio)
 			continue;
 		rev = vf_uapi_for(&devs[i], declared, sizeof(declared));
-		printf("device %s driver %s: series %s%s%s\n", devs[i].bdfstr, devs[i].driver,
-		       *declared ? "revision " : "not declared", declared,
-		       rev ? " (in use)" : *declared ? " (not in use: see --uapi)" : "");
+		vf_table_row(t);
+		vf_cell_str(t, D_DEVICE, devs[i].bdfstr);
+		vf_cell_str(t, D_DRIVER, devs[i].driver);
+		vf_cell_str(t, D_SERIES, *declared ? declared : NULL);
+		vf_cell_bool(t, D_INUSE, rev != NULL);
+		snprintf(text, sizeof(text), "device %s driver %s: series %s%s%s", devs[i].bdfstr,
+			 devs[i].driver, *declared ? "revision " : "not declared", declared,
+			 rev ? " (in use)" : *declared ? " (not in use: see --uapi)" : "");
+		vf_table_sentence(t, text);
 	}
 	free(devs);
-	return VF_EXIT_OK;
+	return vf_table_print(t);
 }
 
 int main(int argc, char **argv)

@@ -758,6 +758,18 @@ void vf_list_str(struct vf_list *l, const char *key, const char *s)
 		list_json(l, "null", 4);
 }
 
+void vf_list_bool(struct vf_list *l, const char *key, bool v)
+{
+	list_key(l, key);
+	list_json(l, v ? "true" : "false", v ? 4 : 5);
+}
+
+void vf_list_null(struct vf_list *l, const char *key)
+{
+	list_key(l, key);
+	list_json(l, "null", 4);
+}
+
 void vf_list_num(struct vf_list *l, const char *text, uint64_t v)
 {
 	char buf[24], *e = buf + sizeof(buf), *s = u64_digits(e, v);
@@ -765,6 +777,15 @@ void vf_list_num(struct vf_list *l, const char *text, uint64_t v)
 	list_next(l);
 	list_item_text(l, text);
 	list_json(l, s, (size_t)(e - s));
+}
+
+void vf_list_strval(struct vf_list *l, const char *s)
+{
+	struct sink k = { .buf = &l->json, .len = &l->jlen, .cap = &l->jcap, .failed = &l->failed };
+
+	list_next(l);
+	list_item_text(l, s);
+	json_string(&k, s, strlen(s));
 }
 
 void vf_list_reset(struct vf_list *l)
@@ -1075,6 +1096,19 @@ void vf_table_event(struct vf_table *t, const char *text)
 	t->event = true;
 	doc_lines = true;
 	row_end(t);
+}
+
+void vf_table_sentence(struct vf_table *t, const char *text)
+{
+	if (!t->in_row)
+		return;
+	if (vf.json) {
+		row_end(t);
+		return;
+	}
+	t->in_row = false;
+	fputs(text, stdout);
+	fputc('\n', stdout);
 }
 
 /* A kept text table through libsmartcols, which fits it to the terminal:

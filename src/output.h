@@ -114,7 +114,12 @@ struct vf_list {
 void vf_list_item(struct vf_list *l, const char *text);
 void vf_list_u64(struct vf_list *l, const char *key, uint64_t v);
 void vf_list_str(struct vf_list *l, const char *key, const char *s);
+void vf_list_bool(struct vf_list *l, const char *key, bool v);
+/* a member that is unknown: null */
+void vf_list_null(struct vf_list *l, const char *key);
 void vf_list_num(struct vf_list *l, const char *text, uint64_t v);
+/* a bare string item */
+void vf_list_strval(struct vf_list *l, const char *s);
 void vf_list_reset(struct vf_list *l);
 void vf_list_free(struct vf_list *l);
 void vf_cell_list(struct vf_table *t, size_t col, struct vf_list *l);
@@ -122,6 +127,9 @@ void vf_cell_list(struct vf_table *t, size_t col, struct vf_list *l);
 /* Print the current row as an event: JSON one object per line
  * {"event": NAME, ...}; text the line given.  Flushed at once. */
 void vf_table_event(struct vf_table *t, const char *text);
+/* The current row says in text what the line says (a sentence); JSON: the
+ * row as usual. */
+void vf_table_sentence(struct vf_table *t, const char *text);
 /* Print (what is left) and free.  Returns 0, or an error code (a row that
  * could not be kept or written: exit 1, never dropped silently). */
 int vf_table_print(struct vf_table *t);
