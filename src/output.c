@@ -141,6 +141,12 @@ void vf_debug(const char *fmt, ...)
 static bool utf8_locale;
 static char stdout_buf[65536];
 
+static void output_atexit(void)
+{
+	if (vf.json)
+		vf_output_end();
+}
+
 void vf_output_init(void)
 {
 	const char *cs;
@@ -151,6 +157,8 @@ void vf_output_init(void)
 	utf8_locale = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	/* usage errors exit() from the option parser: the document ends too */
+	atexit(output_atexit);
 }
 
 /* The length of a valid UTF-8 sequence at s (n bytes left) and its code
@@ -698,7 +706,7 @@ static void list_next(struct vf_list *l)
 		list_json(l, "}", 1);
 	l->in_item = false;
 	if (l->n++) {
-		list_json(l, ",", 1);
+		list_json(l, ", ", 2);
 		list_text(l, "\n", 1);
 	}
 }
@@ -733,10 +741,10 @@ static void list_key(struct vf_list *l, const char *key)
 	struct sink k = { .buf = &l->json, .len = &l->jlen, .cap = &l->jcap, .failed = &l->failed };
 
 	if (!l->first)
-		list_json(l, ",", 1);
+		list_json(l, ", ", 2);
 	l->first = false;
 	json_string(&k, key, strlen(key));
-	list_json(l, ":", 1);
+	list_json(l, ": ", 2);
 }
 
 void vf_list_u64(struct vf_list *l, const char *key, uint64_t v)
@@ -872,7 +880,7 @@ static void json_row(struct vf_table *t, const struct cellref *c, const char *da
 	size_t i;
 
 	if (t->event) {
-		fputs("{\"event\":", stdout);
+		fputs("{\"event\": ", stdout);
 		json_string(&k, t->name, strlen(t->name));
 	} else {
 		table_json_open(t);
@@ -885,10 +893,10 @@ static void json_row(struct vf_table *t, const struct cellref *c, const char *da
 		const char *s = data + c[i].off;
 
 		if (i || t->event)
-			putc_unlocked(',', stdout);
+			fputs(", ", stdout);
 		putc_unlocked('"', stdout);
 		fputs(t->keys[i], stdout);
-		fputs("\":", stdout);
+		fputs("\": ", stdout);
 		if (!c[i].set)
 			fputs("null", stdout);
 		else if (c[i].json || (ci->type == VF_COL_NUM && is_number(s, c[i].len)))
@@ -1069,8 +1077,6 @@ static void row_end(struct vf_table *t)
 		if (t->stream && t->nrows >= BATCH)
 			emit_kept(t);
 	}
-	if (ferror(stdout))
-		lose_row(t, errno ? errno : EIO);
 }
 
 void vf_table_row(struct vf_table *t)
@@ -1191,12 +1197,11 @@ int vf_table_print(struct vf_table *t)
 			t->lost = t->nrows ? t->nrows : 1;
 		}
 	}
+	/* a write error is vf_close_stdout()'s to report */
 	if (t->lost)
-		r = vf_error_errno(VF_EXIT_FAIL, t->err, t->err == ENOMEM ? "more memory (ulimit -v)" : NULL,
-				   "%zu row%s of the table could not be %s", t->lost,
-				   t->lost == 1 ? "" : "s", t->err == ENOMEM ? "kept" : "written");
-	else if (fflush(stdout) || ferror(stdout))
-		r = vf_error_errno(VF_EXIT_FAIL, errno ? errno : EIO, NULL, "writing the table");
+		r = vf_error_errno(VF_EXIT_FAIL, t->err, "it needs more memory (ulimit -v)",
+				   "%zu row%s of the table could not be kept", t->lost,
+				   t->lost == 1 ? "" : "s");
 	vf_table_free(t);
 	return r;
 }
