@@ -43,7 +43,7 @@ static const struct vf_colinfo dev_cols[] = {
 	[COL_SERIES] = { "SERIES", 6, 0, VF_COL_STR, "series revision the driver declares (sysfs; none on stock drivers)" },
 	[COL_PROBE] = { "PROBE", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "why the device could not be probed (--probe)" },
 };
-#define DEV_DEFAULTS "BDF,IDS,DRIVER,GROUP,VIABLE,NODE,BARS,NAME"
+#define DEV_DEFAULTS "BDF,IDS,DRIVER,GROUP,VIABLE,BARS,NAME"
 #define DEV_DEFAULTS_PROBE DEV_DEFAULTS ",DMABUF,SERIES"
 
 enum {

@@ -47,7 +47,7 @@ static const struct vf_colinfo cols[] = {
 	[COL_INODE] = { "INODE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "inode (dma-buf: fdinfo ino)" },
 	[COL_LINE] = { "LINE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "input line number" },
 };
-#define DEFAULTS "PID,START,END,SIZE,PERMS,KIND,DEVICE,VFIO,BAR,BAROFF,NAME"
+#define DEFAULTS "PID,START,SIZE,PERMS,KIND,DEVICE,BAR,BAROFF,NAME"
 
 /* What one source (a process, a file) needs while decoding. */
 struct source {

@@ -417,6 +417,7 @@ static void json_error(int code, const char *what, const char *why, const char *
 
 #define VF_MAX_COLS 32
 #define BATCH 64 /* rows that fix a streaming text table's widths */
+#define FOLD_INDENT 4
 
 struct cellref {
 	uint32_t off, len;
@@ -450,6 +451,8 @@ struct vf_table {
 	/* streaming text: widths, once fixed */
 	bool fixed;
 	size_t width[VF_MAX_COLS], maxw[VF_MAX_COLS];
+	bool wrap[VF_MAX_COLS]; /* a list one item a line */
+	size_t term;            /* the terminal's width, 0 if none */
 	size_t emitted;
 	bool json_open, json_done;
 	int err;          /* errno of the first row lost */
@@ -930,63 +933,166 @@ static void raw_line(struct vf_table *t, const struct cellref *c, const char *da
 	putc_unlocked('\n', stdout);
 }
 
-/* A text line with the fixed widths; c NULL: the header. */
-static void text_line(struct vf_table *t, const struct cellref *c, const char *data)
+/* Item j of a list cell s[0..n) ('\n' between items): where and how long. */
+static bool list_item_at(const char *s, size_t n, size_t j, const char **is, size_t *il)
 {
-	size_t i;
+	const char *e = s + n, *q;
 
-	for (i = 0; i < t->nshown; i++) {
-		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
-		bool last = i + 1 == t->nshown, list = ci->type == VF_COL_LIST;
-		const char *s = c ? data + c[i].off : ci->name;
-		size_t n = c ? (c[i].set ? c[i].len : 0) : strlen(ci->name), w;
-
-		if (i)
-			putc_unlocked(' ', stdout);
-		w = text_cell(NULL, s, n, false, list, t->maxw[i]);
-		if (w < t->width[i] && (ci->flags & SCOLS_FL_RIGHT))
-			pad(stdout, t->width[i] - w);
-		text_cell(stdout, s, n, false, list, t->maxw[i]);
-		if (w < t->width[i] && !(ci->flags & SCOLS_FL_RIGHT) && !last)
-			pad(stdout, t->width[i] - w);
+	while (j--) {
+		if (!(q = memchr(s, '\n', (size_t)(e - s))))
+			return false;
+		s = q + 1;
 	}
-	putc_unlocked('\n', stdout);
+	q = memchr(s, '\n', (size_t)(e - s));
+	*is = s;
+	*il = q ? (size_t)(q - s) : (size_t)(e - s);
+	return true;
 }
 
-/* Widths from the header and the kept rows, fitted to the terminal:
- * only truncatable columns (SCOLS_FL_TRUNC) give up width, and a cell is
- * cut only there; others keep their width, whatever the terminal. */
-static void fix_widths(struct vf_table *t)
+/* Lines a row takes: one, or the most items of a column wrapped one a line. */
+static size_t row_lines(const struct vf_table *t, const struct cellref *c, const char *data)
 {
-	size_t tw = term_width(), total = 0, i, r;
+	size_t i, k, most = 1;
+
+	for (i = 0; c && i < t->nshown; i++) {
+		const char *s = data + c[i].off;
+
+		if (!t->wrap[i] || !c[i].set)
+			continue;
+		for (k = 1; (s = memchr(s, '\n', (size_t)(data + c[i].off + c[i].len - s))); s++)
+			k++;
+		if (k > most)
+			most = k;
+	}
+	return most;
+}
+
+/* A row in text with the fixed widths (c NULL: the header): a wrapped
+ * list one item a line, the other cells on its first line. */
+static void text_line(struct vf_table *t, const struct cellref *c, const char *data)
+{
+	size_t lines = row_lines(t, c, data), j, i;
+
+	for (j = 0; j < lines; j++) {
+		const char *cs[VF_MAX_COLS];
+		size_t cn[VF_MAX_COLS], last = 0, pos;
+
+		for (i = 0; i < t->nshown; i++) {
+			const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+
+			cs[i] = "";
+			cn[i] = 0;
+			if (!c) {
+				cs[i] = ci->name;
+				cn[i] = strlen(ci->name);
+			} else if (c[i].set && t->wrap[i]) {
+				if (!list_item_at(data + c[i].off, c[i].len, j, &cs[i], &cn[i]))
+					cs[i] = "", cn[i] = 0;
+			} else if (c[i].set && !j) {
+				cs[i] = data + c[i].off;
+				cn[i] = c[i].len;
+			}
+			if (cn[i])
+				last = i + 1;
+		}
+		for (i = 0, pos = 0; i < last; i++) {
+			const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+			bool list = ci->type == VF_COL_LIST, right = ci->flags & SCOLS_FL_RIGHT;
+			size_t w = text_cell(NULL, cs[i], cn[i], false, list, t->maxw[i]);
+			size_t cw = w > t->width[i] ? w : t->width[i];
+
+			/* what does not fit the terminal goes on a line of its
+			 * own, indented: a line is folded between cells, never
+			 * inside one */
+			if (i && t->term && pos + 1 + (right || i + 1 < last ? cw : w) > t->term &&
+			    pos > FOLD_INDENT) {
+				putc_unlocked('\n', stdout);
+				pad(stdout, FOLD_INDENT);
+				pos = FOLD_INDENT;
+			} else if (i) {
+				putc_unlocked(' ', stdout);
+				pos++;
+			}
+			if (w < t->width[i] && right)
+				pad(stdout, t->width[i] - w);
+			text_cell(stdout, cs[i], cn[i], false, list, t->maxw[i]);
+			if (w < t->width[i] && !right && i + 1 < last)
+				pad(stdout, t->width[i] - w);
+			pos += (right || i + 1 < last) ? cw : w;
+		}
+		putc_unlocked('\n', stdout);
+	}
+}
+
+/* The width of a cell: joined, or its widest item when wrapped. */
+static size_t cell_width(const struct vf_table *t, size_t i, const struct cellref *c, const char *data,
+			 bool wrapped)
+{
+	const char *s = data + c->off, *is;
+	size_t w = 0, j, il, iw;
+
+	if (!c->set)
+		return 0;
+	if (!wrapped)
+		return text_cell(NULL, s, c->len, false, t->cols[t->ids[i]].type == VF_COL_LIST, 0);
+	for (j = 0; list_item_at(s, c->len, j, &is, &il); j++)
+		if ((iw = text_cell(NULL, is, il, false, false, 0)) > w)
+			w = iw;
+	return w;
+}
+
+static size_t total_width(const struct vf_table *t)
+{
+	size_t total = 0, i;
+
+	for (i = 0; i < t->nshown; i++)
+		total += t->width[i] + (i ? 1 : 0);
+	return total;
+}
+
+static void natural_widths(struct vf_table *t)
+{
+	size_t i, r, cw;
 
 	for (i = 0; i < t->nshown; i++) {
-		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
-		size_t w = t->noheadings ? 0 : strlen(ci->name);
-
-		for (r = 0; r < t->nrows; r++) {
-			const struct cellref *c = &t->rows[r].c[i];
-			size_t cw;
-
-			if (!c->set)
-				continue;
-			cw = text_cell(NULL, t->rows[r].data + c->off, c->len, false,
-				       ci->type == VF_COL_LIST, 0);
-			if (cw > w)
-				w = cw;
-		}
-		t->width[i] = w;
-		t->maxw[i] = 0;
-		total += w + (i ? 1 : 0);
+		t->width[i] = t->noheadings ? 0 : strlen(t->cols[t->ids[i]].name);
+		for (r = 0; r < t->nrows; r++)
+			if ((cw = cell_width(t, i, &t->rows[r].c[i], t->rows[r].data, t->wrap[i])) > t->width[i])
+				t->width[i] = cw;
 	}
+}
+
+/*
+ * Widths from the header and the kept rows, fitted to the terminal as
+ * lsblk does: first lists (SCOLS_FL_WRAP) go one item a line, then
+ * truncatable columns (SCOLS_FL_TRUNC: names, paths) give up width, and a
+ * cell is cut only there.  Numbers, addresses and BDFs are never cut: if
+ * they alone are wider than the terminal, the line is.  Not a terminal:
+ * nothing is wrapped or cut.
+ */
+static void fix_widths(struct vf_table *t)
+{
+	size_t tw = term_width(), total, i;
+
+	memset(t->wrap, 0, sizeof(t->wrap));
+	memset(t->maxw, 0, sizeof(t->maxw));
+	natural_widths(t);
 	t->fixed = true;
+	t->term = tw;
 	if (!tw)
 		return;
-	/* on a terminal: truncatable columns keep at most their width (the
-	 * last one what is left), and give some up if the line is too long */
+	if (total_width(t) > tw) {
+		for (i = 0; i < t->nshown; i++)
+			if (t->cols[t->ids[i]].flags & SCOLS_FL_WRAP)
+				t->wrap[i] = true;
+		natural_widths(t);
+	}
+	total = total_width(t);
+	/* truncatable columns keep at most their width (the last one what
+	 * is left), and give some up if the line is too long */
 	for (i = t->nshown; i-- > 0;) {
 		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
-		size_t hdr = strlen(ci->name), min = hdr > 4 ? hdr : 4, cut;
+		size_t hdr = strlen(ci->name), min = hdr > 8 ? hdr : 8, cut;
 
 		if (!(ci->flags & SCOLS_FL_TRUNC))
 			continue;
@@ -1117,71 +1223,9 @@ void vf_table_sentence(struct vf_table *t, const char *text)
 	fputc('\n', stdout);
 }
 
-/* A kept text table through libsmartcols, which fits it to the terminal:
- * names truncated, lists wrapped between items (one a line). */
-static int print_scols(struct vf_table *t)
-{
-	struct libscols_table *tb = scols_new_table();
-	struct libscols_column *cl[VF_MAX_COLS];
-	size_t i, r;
-	int rc = 0;
-
-	if (!tb)
-		return -ENOMEM;
-	if (t->noheadings)
-		scols_table_enable_noheadings(tb, 1);
-	for (i = 0; i < t->nshown; i++) {
-		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
-
-		cl[i] = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
-		if (!cl[i]) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		if (ci->flags & SCOLS_FL_WRAP) {
-			/* as lsblk's MOUNTPOINTS: one item a line */
-			scols_column_set_wrapfunc(cl[i], scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
-						  NULL);
-			scols_column_set_safechars(cl[i], "\n");
-		}
-	}
-	for (r = 0; r < t->nrows; r++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		for (i = 0; i < t->nshown; i++) {
-			const struct cellref *c = &t->rows[r].c[i];
-			char *s;
-
-			if (!c->set)
-				continue;
-			if (!(s = strndup(t->rows[r].data + c->off, c->len))) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			if (t->cols[t->ids[i]].type == VF_COL_LIST && !(t->cols[t->ids[i]].flags & SCOLS_FL_WRAP))
-				for (char *q = s; (q = strchr(q, '\n')); q++)
-					*q = ',';
-			if (scols_line_refer_data(ln, i, s)) {
-				free(s);
-				rc = -ENOMEM;
-				goto out;
-			}
-		}
-	}
-	if (t->nrows && scols_print_table(tb))
-		rc = -(errno ? errno : EIO);
-out:
-	scols_unref_table(tb);
-	return rc;
-}
-
 int vf_table_print(struct vf_table *t)
 {
-	int r = 0, e;
+	int r = 0;
 
 	row_end(t);
 	if (vf.json) {
@@ -1190,12 +1234,7 @@ int vf_table_print(struct vf_table *t)
 			table_json_close(t);
 		}
 	} else if (!t->raw) {
-		if (t->stream) {
-			emit_kept(t);
-		} else if ((e = print_scols(t)) < 0) {
-			lose_row(t, -e);
-			t->lost = t->nrows ? t->nrows : 1;
-		}
+		emit_kept(t);
 	}
 	/* a write error is vf_close_stdout()'s to report */
 	if (t->lost)

@@ -92,7 +92,7 @@ load helpers
 @test "-o +COLS adds to the default columns" {
 	run vf list -o +CLASS -s 00:03.0 -r
 	assert_success
-	assert_line --index 0 "BDF IDS DRIVER GROUP VIABLE NODE BARS NAME CLASS"
+	assert_line --index 0 "BDF IDS DRIVER GROUP VIABLE BARS NAME CLASS"
 	assert_line --index 1 --regexp ' 00ff$'
 }
 
