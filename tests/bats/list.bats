@@ -42,10 +42,10 @@ load helpers
 	jq_ok '.devices[1].cdev == null'
 }
 
-@test "BAR summary: sizes, 64-bit, prefetchable, IO; one a line in a table, an array in JSON" {
+@test "BAR summary: sizes, 64-bit, prefetchable, IO; an array in JSON" {
 	run vf list -s 01:00.0 -n -o BARS
 	assert_success
-	assert_output $'0=16M\n1=256M/64/pf\n3=32M/64/pf\n5=128/io'
+	assert_output "0=16M,1=256M/64/pf,3=32M/64/pf,5=128/io"
 	run vf -J list -s 01:00.0 -o BARS
 	assert_success
 	jq_ok '.devices[0].bars == [{"bar":0,"size":16777216,"type":"mem","bits":32,"prefetch":false},{"bar":1,"size":268435456,"type":"mem","bits":64,"prefetch":true},{"bar":3,"size":33554432,"type":"mem","bits":64,"prefetch":true},{"bar":5,"size":128,"type":"io","bits":null,"prefetch":false}]'
