@@ -105,6 +105,10 @@ static void decode_stream(struct vf_table *t, struct source *src, FILE *f)
 		unsigned long lineno = r.lineno;
 		size_t i;
 
+		/* most lines are libraries and anonymous memory: skipped
+		 * without parsing (the fast path agrees with the parser) */
+		if (!src->everything && vf_maps_line_plain(line, len))
+			continue;
 		if (!vf_parse_maps_line(line, len, &m)) {
 			decode(t, src, &m, lineno);
 			continue;

@@ -87,7 +87,7 @@ static const struct argp main_argp = {
 
 /* The version; with -v the kernel, the series revisions vfbuf knows, and
  * what each VFIO device's driver declares (sysfs only: no device is
- * opened).  JSON: {"version": [{...}], "devices": [...]}. */
+ * opened).  JSON: {"version": [{...}], "drivers": [...]}. */
 enum { V_VFBUF, V_KERNEL, V_MACHINE, V_REVISIONS, V_UAPI, V_ORIGIN };
 static const struct vf_colinfo version_cols[] = {
 	[V_VFBUF] = { "VFBUF", 8, 0, VF_COL_STR, "vfbuf's version" },
@@ -157,7 +157,7 @@ static int print_version(void)
 		return r;
 	if (!vf.verbose)
 		return VF_EXIT_OK;
-	if (!(t = vf_table_new("devices", driver_cols, VF_ARRAY_SIZE(driver_cols),
+	if (!(t = vf_table_new("drivers", driver_cols, VF_ARRAY_SIZE(driver_cols),
 			       "DEVICE,DRIVER,SERIES,INUSE", NULL)))
 		return VF_EXIT_FAIL;
 	n = vf_pci_scan(NULL, &devs);

@@ -248,7 +248,7 @@ static void json_string(const struct sink *k, const char *s, size_t n)
 			sink_put(k, (const char *)p, l);
 			p += l;
 		} else {
-			snprintf(esc, sizeof(esc), "\\\\x%02X", *p++);
+			snprintf(esc, sizeof(esc), "\\\\x%02x", *p++);
 			sink_put(k, esc, 5);
 		}
 	}
