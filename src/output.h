@@ -3,8 +3,9 @@
  * output.h - messages and tables.
  *
  * Core layer.  Errors read "vfbuf: <command>: <what>: <why>" plus an
- * optional "hint:" line; with --json they become {"error": [...]}.  Tables
- * go through libsmartcols (-o/-n/-r/-J), never laid out by hand.
+ * optional "hint:" line; with --json they become a member "error": [...]
+ * of the run's one JSON document.  Every table (-o/-n/-r/-J) goes through
+ * the writer here; libsmartcols.h gives the column flags (SCOLS_FL_*).
  */
 #ifndef VFBUF_OUTPUT_H
 #define VFBUF_OUTPUT_H
@@ -67,10 +68,12 @@ struct vf_table_opts {
 
 /*
  * Tables.  JSON (-J) and raw (-r) rows are written as they are made, in
- * constant memory, by the output layer's own writer; so is text when the
- * table streams (vf_table_stream(): widths fixed from the first rows and
- * the terminal).  Other text tables are kept and laid out by libsmartcols,
- * which fits them to the terminal.  With -J a run prints one JSON document
+ * constant memory; so is text when the table streams (vf_table_stream():
+ * widths fixed from the first 64 rows and the terminal).  Other text
+ * tables are kept and laid out at the end.  On a terminal, lists wrap one
+ * item a line, truncatable cells are cut, and cells that still do not fit
+ * go on a line of their own; nothing else is ever cut.  (libsmartcols
+ * 2.38 cannot stream, and its wrapping split "200(wo"/"rker):4".)  With -J a run prints one JSON document
  * ({"NAME": [rows...], "error": [...]}); events print one JSON object per
  * line instead.
  */
