@@ -265,10 +265,18 @@ static void json_string(const struct sink *k, const char *s, size_t n)
 static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, size_t maxw)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	size_t w = 0;
+	size_t w = 0, i;
 
 	if (!maxw)
 		maxw = SIZE_MAX;
+	/* most cells are plain ASCII that fits: one look, one write */
+	for (i = 0; i < n && p[i] > ' ' && p[i] < 0x7f && p[i] != '\\'; i++)
+		;
+	if (i == n && n <= maxw) {
+		if (f && n)
+			fwrite_unlocked(s, 1, n, f);
+		return n;
+	}
 	while (p < e) {
 		const unsigned char *run = p;
 		char esc[8];
@@ -1287,16 +1295,19 @@ char *vf_columns_help(const struct vf_colinfo *cols, size_t ncols, const char *d
 void vf_human_size(uint64_t v, char *out, size_t outsz)
 {
 	static const char units[] = "KMGTPE";
+	char buf[24], *e = buf + sizeof(buf) - 2, *d;
 	int u = -1;
 
 	while (v >= 1024 && (v & 1023) == 0 && u < 5) {
 		v >>= 10;
 		u++;
 	}
-	if (u < 0)
-		snprintf(out, outsz, "%llu", (unsigned long long)v);
-	else
-		snprintf(out, outsz, "%llu%c", (unsigned long long)v, units[u]);
+	/* no snprintf: maps-decode sizes every row */
+	d = u64_digits(e, v);
+	if (u >= 0)
+		*e++ = units[u];
+	*e = '\0';
+	vf_strlcpy(out, outsz, d, (size_t)(e - d));
 }
 
 int vf_close_stdout(void)
