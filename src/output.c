@@ -30,6 +30,7 @@ const char *vf_strerror(int err)
 }
 
 static void json_error(int code, const char *what, const char *why, const char *hint);
+static void ro_flush(void);
 static int doc_state;
 
 static char *capture_buf;
@@ -47,6 +48,8 @@ static int __attribute__((format(printf, 4, 0)))
 verror(int code, const char *hint, const char *why, const char *fmt, va_list ap)
 {
 	char what[1024];
+
+	ro_flush();
 
 	vsnprintf(what, sizeof(what), fmt, ap);
 	if (capture_buf) {
@@ -98,6 +101,8 @@ int vf_error_errno(int code, int err, const char *hint, const char *what_fmt, ..
 void vf_warn(const char *fmt, ...)
 {
 	va_list ap;
+
+	ro_flush();
 
 	if (vf.quiet)
 		return;
@@ -186,7 +191,44 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Where encoded text goes: a FILE or a growing buffer. */
+/* A row is composed here and written with one fwrite (stdio per cell
+ * cost more than the decoding); ro_flush() at the end of each row. */
+static char ro_buf[16384];
+static size_t ro_len;
+
+static void ro_flush(void)
+{
+	if (ro_len)
+		fwrite_unlocked(ro_buf, 1, ro_len, stdout);
+	ro_len = 0;
+}
+
+static inline void ro_put(const void *s, size_t n)
+{
+	if (ro_len + n > sizeof(ro_buf)) {
+		ro_flush();
+		if (n > sizeof(ro_buf)) {
+			fwrite_unlocked(s, 1, n, stdout);
+			return;
+		}
+	}
+	memcpy(ro_buf + ro_len, s, n);
+	ro_len += n;
+}
+
+static inline void ro_c(char c)
+{
+	if (ro_len == sizeof(ro_buf))
+		ro_flush();
+	ro_buf[ro_len++] = c;
+}
+
+static inline void ro_s(const char *s)
+{
+	ro_put(s, strlen(s));
+}
+
+/* Where encoded text goes: the row buffer (f: stdout) or a growing buffer. */
 struct sink {
 	FILE *f;
 	char **buf;
@@ -197,7 +239,7 @@ struct sink {
 static void sink_put(const struct sink *k, const char *s, size_t n)
 {
 	if (k->f) {
-		fwrite_unlocked(s, 1, n, k->f);
+		ro_put(s, n);
 		return;
 	}
 	if (*k->failed)
@@ -274,7 +316,7 @@ static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, s
 		;
 	if (i == n && n <= maxw) {
 		if (f && n)
-			fwrite_unlocked(s, 1, n, f);
+			ro_put(s, n);
 		return n;
 	}
 	while (p < e) {
@@ -289,7 +331,7 @@ static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, s
 			w++;
 		}
 		if (f && p > run)
-			fwrite_unlocked(run, 1, (size_t)(p - run), f);
+			ro_put(run, (size_t)(p - run));
 		if (p == e || w >= maxw)
 			break;
 		if (*p == ' ' && !raw) {
@@ -299,7 +341,7 @@ static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, s
 			if (w + 1 > maxw)
 				break;
 			if (f)
-				putc_unlocked(',', f);
+				ro_c(',');
 			w++;
 			p++;
 			continue;
@@ -314,28 +356,29 @@ static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, s
 				break;
 			snprintf(esc, sizeof(esc), "\\x%02x", *p++);
 			if (f)
-				fwrite_unlocked(esc, 1, 4, f);
+				ro_put(esc, 4);
 			w += 4;
 			continue;
 		}
 		if (w + cw > maxw)
 			break;
 		if (f)
-			fwrite_unlocked(p, 1, l, f);
+			ro_put(p, l);
 		p += l;
 		w += cw;
 	}
 	return w;
 }
 
-static void pad(FILE *f, size_t n)
+static void pad(FILE *f, size_t n) /* f: stdout, through the row buffer */
 {
 	static const char spaces[] = "                                ";
 
+	(void)f;
 	while (n) {
 		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
 
-		fwrite_unlocked(spaces, 1, k, f);
+		ro_put(spaces, k);
 		n -= k;
 	}
 }
@@ -372,21 +415,23 @@ static void doc_member(const char *name)
 
 	k.f = stdout;
 	if (doc_state == 1)
-		fputs(",\n", stdout);
+		ro_s(",\n");
 	else
-		fputs("{\n", stdout);
+		ro_s("{\n");
 	doc_state = 1;
-	fputs("   ", stdout);
+	ro_s("   ");
 	json_string(&k, name, strlen(name));
-	fputs(": ", stdout);
+	ro_s(": ");
+	ro_flush();
 }
 
 void vf_output_end(void)
 {
+	ro_flush();
 	if (json_open_table)
 		table_json_close(json_open_table);
 	if (doc_state == 1) {
-		fputs("\n}\n", stdout);
+		ro_s("\n}\n");
 		doc_state = 2;
 	}
 	fflush(stdout);
@@ -404,21 +449,31 @@ static void json_error(int code, const char *what, const char *why, const char *
 	if (json_open_table)
 		table_json_close(json_open_table);
 	if (doc_lines)
-		fputs("{\"error\": [{", stdout);
+		ro_s("{\"error\": [{");
 	else {
 		doc_member("error");
-		fputs("[\n      {", stdout);
+		ro_s("[\n      {");
 	}
 	for (i = 0; i < VF_ARRAY_SIZE(keys); i++) {
-		fprintf(stdout, "\"%s\": ", keys[i]);
+		ro_c('"');
+		ro_s(keys[i]);
+		ro_s("\": ");
 		if (vals[i] && *vals[i])
 			json_string(&k, vals[i], strlen(vals[i]));
 		else
-			fputs("null", stdout);
-		fputs(", ", stdout);
+			ro_s("null");
+		ro_s(", ");
 	}
-	fprintf(stdout, "\"exit\": %d}", code);
-	fputs(doc_lines ? "]}\n" : "\n   ]", stdout);
+	{
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", code);
+		ro_s("\"exit\": ");
+		ro_s(num);
+		ro_c('}');
+	}
+	ro_s(doc_lines ? "]}\n" : "\n   ]");
+	ro_flush();
 }
 
 /* ---- tables ---- */
@@ -870,16 +925,17 @@ static void table_json_open(struct vf_table *t)
 	if (t->json_open || t->event)
 		return;
 	doc_member(t->name);
-	fputc('[', stdout);
+	ro_c('[');
 	t->json_open = true;
 	json_open_table = t;
+	ro_flush();
 }
 
 static void table_json_close(struct vf_table *t)
 {
 	if (!t->json_open || t->json_done)
 		return;
-	fputs(t->emitted ? "\n   ]" : "]", stdout);
+	ro_s(t->emitted ? "\n   ]" : "]");
 	t->json_done = true;
 	if (json_open_table == t)
 		json_open_table = NULL;
@@ -891,37 +947,38 @@ static void json_row(struct vf_table *t, const struct cellref *c, const char *da
 	size_t i;
 
 	if (t->event) {
-		fputs("{\"event\": ", stdout);
+		ro_s("{\"event\": ");
 		json_string(&k, t->name, strlen(t->name));
 	} else {
 		table_json_open(t);
 		if (t->json_done)
 			return; /* an error ended it */
-		fputs(t->emitted ? ",\n      {" : "\n      {", stdout);
+		ro_s(t->emitted ? ",\n      {" : "\n      {");
 	}
 	for (i = 0; i < t->nshown; i++) {
 		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
 		const char *s = data + c[i].off;
 
 		if (i || t->event)
-			fputs(", ", stdout);
-		putc_unlocked('"', stdout);
-		fputs(t->keys[i], stdout);
-		fputs("\": ", stdout);
+			ro_s(", ");
+		ro_c('"');
+		ro_s(t->keys[i]);
+		ro_s("\": ");
 		if (!c[i].set)
-			fputs("null", stdout);
+			ro_s("null");
 		else if (c[i].json || (ci->type == VF_COL_NUM && is_number(s, c[i].len)))
-			fwrite_unlocked(s, 1, c[i].len, stdout);
+			ro_put(s, c[i].len);
 		else if (ci->type == VF_COL_BOOL)
-			fputs(c[i].len && strchr("1yYtT", *s) ? "true" : "false", stdout);
+			ro_s(c[i].len && strchr("1yYtT", *s) ? "true" : "false");
 		else
 			json_string(&k, s, c[i].len);
 	}
-	putc_unlocked('}', stdout);
-	if (t->event) {
-		putc_unlocked('\n', stdout);
+	ro_c('}');
+	if (t->event)
+		ro_c('\n');
+	ro_flush();
+	if (t->event)
 		fflush(stdout);
-	}
 }
 
 static void raw_line(struct vf_table *t, const struct cellref *c, const char *data)
@@ -930,7 +987,7 @@ static void raw_line(struct vf_table *t, const struct cellref *c, const char *da
 
 	for (i = 0; i < t->nshown; i++) {
 		if (i)
-			putc_unlocked(' ', stdout);
+			ro_c(' ');
 		if (!c)
 			text_cell(stdout, t->cols[t->ids[i]].name, strlen(t->cols[t->ids[i]].name), true,
 				  false, 0);
@@ -938,7 +995,8 @@ static void raw_line(struct vf_table *t, const struct cellref *c, const char *da
 			text_cell(stdout, data + c[i].off, c[i].len, true,
 				  t->cols[t->ids[i]].type == VF_COL_LIST, 0);
 	}
-	putc_unlocked('\n', stdout);
+	ro_c('\n');
+	ro_flush();
 }
 
 /* Item j of a list cell s[0..n) ('\n' between items): where and how long. */
@@ -1014,11 +1072,11 @@ static void text_line(struct vf_table *t, const struct cellref *c, const char *d
 			 * inside one */
 			if (i && t->term && pos + 1 + (right || i + 1 < last ? cw : w) > t->term &&
 			    pos > FOLD_INDENT) {
-				putc_unlocked('\n', stdout);
+				ro_c('\n');
 				pad(stdout, FOLD_INDENT);
 				pos = FOLD_INDENT;
 			} else if (i) {
-				putc_unlocked(' ', stdout);
+				ro_c(' ');
 				pos++;
 			}
 			if (w < t->width[i] && right)
@@ -1028,8 +1086,9 @@ static void text_line(struct vf_table *t, const struct cellref *c, const char *d
 				pad(stdout, t->width[i] - w);
 			pos += (right || i + 1 < last) ? cw : w;
 		}
-		putc_unlocked('\n', stdout);
+		ro_c('\n');
 	}
+	ro_flush();
 }
 
 /* The width of a cell: joined, or its widest item when wrapped. */
@@ -1312,6 +1371,7 @@ void vf_human_size(uint64_t v, char *out, size_t outsz)
 
 int vf_close_stdout(void)
 {
+	ro_flush();
 	if (vf.json)
 		vf_output_end();
 	if (fflush(stdout) || ferror(stdout)) {
