@@ -1,7 +1,7 @@
 # bench/maps-decode.awk: what people write today to decode /proc/PID/maps
 # VFIO and dma-buf lines without vfbuf.  POSIX awk (mawk, gawk, busybox).
-# Prints the columns vfbuf maps-decode prints by default: START END SIZE
-# PERMS KIND DEVICE VFIO BAR BAROFF NAME, for dma-bufs named either way
+# Prints the columns vfbuf maps-decode prints by default: START SIZE
+# PERMS KIND DEVICE BAR BAROFF NAME, for dma-bufs named either way
 # (the series' vfioN:BDF/BAR with index << 40 in the offset column, vfbuf's
 # vfio:BDF:barN) and for BAR mappings through a VFIO device fd.  Unlike
 # vfbuf it does not handle names cut at the dma-buf name limit (31
@@ -24,7 +24,7 @@ function human(v) {
 	return v
 }
 function isbdf(s) { return s ~ /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-1][0-9a-f]\.[0-7]$/ }
-BEGIN { printf "%-12s %-12s %5s %-5s %-10s %-12s %-6s %3s %8s %s\n", "START", "END", "SIZE", "PERMS", "KIND", "DEVICE", "VFIO", "BAR", "BAROFF", "NAME" }
+BEGIN { printf "%-12s %5s %-5s %-10s %-12s %3s %8s %s\n", "START", "SIZE", "PERMS", "KIND", "DEVICE", "BAR", "BAROFF", "NAME" }
 # cheap filter first: ordinary lines cost one regular-expression scan
 /\/dmabuf:|vfio/ {
 	# the path may hold spaces: it is everything after the inode field
@@ -57,5 +57,5 @@ BEGIN { printf "%-12s %-12s %5s %-5s %-10s %-12s %-6s %3s %8s %s\n", "START", "E
 		bar = int(off / 1099511627776); baroff = "0x" tohex(off % 1099511627776)
 	} else
 		next
-	printf "%-12s %-12s %5s %-5s %-10s %-12s %-6s %3s %8s %s\n", start == "" ? "0" : start, end, human(size), $2, kind, dev, vfio, bar, baroff, name
+	printf "%-12s %5s %-5s %-10s %-12s %3s %8s %s\n", start == "" ? "0" : start, human(size), $2, kind, dev, bar, baroff, name
 }

@@ -45,11 +45,12 @@ static const struct vf_colinfo cols[] = {
 	[COL_FD] = { "FD", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "its fd number" },
 	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device" },
 	[COL_BAR] = { "BAR", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "BAR index" },
-	[COL_RANGES] = { "RANGES", 0.3, 0, VF_COL_STR, "OFFSET+LENGTH,... of the BAR" },
+	[COL_RANGES] = { "RANGES", 0.3, SCOLS_FL_WRAP, VF_COL_LIST,
+			  "OFFSET+LENGTH of the BAR, one a line (JSON: [{offset, length}])" },
 	[COL_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "dma-buf size (fdinfo)" },
 	[COL_INODE] = { "INODE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "dma-buf inode (fdinfo ino)" },
 	[COL_EXPORTER] = { "EXPORTER", 8, 0, VF_COL_STR, "exporter (fdinfo exp_name)" },
-	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name" },
+	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "dma-buf name" },
 	[COL_ACCESS] = { "ACCESS", 2, 0, VF_COL_STR, "rw or ro" },
 	[COL_WC] = { "WC", 2, 0, VF_COL_BOOL, "write-combining CPU mappings" },
 };
@@ -60,17 +61,18 @@ static int report(const struct opts *o, const struct vf_device *d, const struct 
 {
 	struct vf_table *t = vf_table_new("exports", cols, VF_ARRAY_SIZE(cols),
 					  o->hold || o->serve ? DEFAULTS_HOLD : DEFAULTS, &o->table);
-	char ranges[VF_MAX_RANGES * 40];
+	struct vf_list ranges = { 0 };
 
 	if (!t)
 		return VF_EXIT_USAGE;
-	vf_export_ranges(&o->req, ranges, sizeof(ranges));
+	vf_export_ranges_list(&o->req, &ranges);
 	vf_table_row(t);
-	vf_cell(t, COL_PID, "%d", (int)getpid());
-	vf_cell(t, COL_FD, "%d", e->fd);
+	vf_cell_u64(t, COL_PID, (uint64_t)getpid());
+	vf_cell_u64(t, COL_FD, (uint64_t)e->fd);
 	vf_cell_str(t, COL_DEVICE, d->pci.bdfstr);
-	vf_cell(t, COL_BAR, "%u", o->req.bar);
-	vf_cell_str(t, COL_RANGES, ranges);
+	vf_cell_u64(t, COL_BAR, o->req.bar);
+	vf_cell_list(t, COL_RANGES, &ranges);
+	vf_list_free(&ranges);
 	vf_cell_size(t, COL_SIZE, e->size);
 	vf_cell_u64(t, COL_INODE, e->ino);
 	vf_cell_str(t, COL_EXPORTER, e->exporter);
@@ -317,6 +319,8 @@ static int run(int argc, char **argv)
 		r = vf_vend_serve(&d, &e, &vo);
 	} else if (!r) {
 		r = report(&opt, &d, &e);
+		if (!r && (opt.hold || opt.exec))
+			vf_output_end(); /* a whole document before waiting */
 		if (!r && opt.hold) {
 			if (!vf.quiet && !vf.json)
 				fprintf(stderr, "vfbuf: export: pid %d holds fd %d; SIGINT, SIGTERM or SIGHUP releases it\n",

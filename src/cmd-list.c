@@ -39,14 +39,15 @@ static const struct vf_colinfo dev_cols[] = {
 	[COL_NODE] = { "NODE", 10, 0, VF_COL_STR, "VFIO group node" },
 	[COL_CDEV] = { "CDEV", 6, 0, VF_COL_STR, "VFIO device cdev (/dev/vfio/devices/NAME)" },
 	[COL_DOORS] = { "DOORS", 6, 0, VF_COL_STR, "front doors whose nodes exist: group (/dev/vfio/N), cdev (with /dev/iommu); the first is what --vfio auto opens" },
-	[COL_BARS] = { "BARS", 0.2, 0, VF_COL_STR, "memory/IO BARs: index=size[/io][/64][/pf]" },
+	[COL_BARS] = { "BARS", 0.2, SCOLS_FL_WRAP, VF_COL_LIST,
+			"memory/IO BARs: index=size[/io][/64][/pf], one a line (JSON: [{bar, size, type, bits, prefetch}])" },
 	[COL_DMABUF] = { "DMABUF", 6, 0, VF_COL_BOOL, "exports dma-bufs (--probe)" },
 	[COL_SERIES] = { "SERIES", 6, 0, VF_COL_STR, "series revision the device speaks (declared, given, or with --probe probed; none on stock drivers)" },
 	[COL_SERIESHOW] = { "SERIESHOW", 8, 0, VF_COL_STR, "how SERIES is known: declared, given, probed, none" },
 	[COL_SERIESWHY] = { "SERIESWHY", 0.3, SCOLS_FL_WRAP, VF_COL_STR, "what the probes answered, or why no revision" },
-	[COL_PROBE] = { "PROBE", 0.2, 0, VF_COL_STR, "why the device could not be probed (--probe)" },
+	[COL_PROBE] = { "PROBE", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "why the device could not be probed (--probe)" },
 };
-#define DEV_DEFAULTS "BDF,IDS,DRIVER,GROUP,VIABLE,NODE,BARS,NAME"
+#define DEV_DEFAULTS "BDF,IDS,DRIVER,GROUP,VIABLE,BARS,NAME"
 #define DEV_DEFAULTS_PROBE DEV_DEFAULTS ",DMABUF,SERIES,SERIESHOW"
 
 enum {
@@ -62,7 +63,7 @@ static const struct vf_colinfo bar_cols[] = {
 	[BCOL_PREFETCH] = { "PREFETCH", 3, 0, VF_COL_BOOL, "prefetchable" },
 	[BCOL_FLAGS] = { "FLAGS", 5, 0, VF_COL_STR, "VFIO region flags: r w m(map) c(aps) (--probe)" },
 	[BCOL_MMAP] = { "MMAP", 4, 0, VF_COL_BOOL, "mmap-able through the device fd (--probe)" },
-	[BCOL_OFFSET] = { "OFFSET", 14, SCOLS_FL_RIGHT, VF_COL_STR, "region offset in the device fd (--probe)" },
+	[BCOL_OFFSET] = { "OFFSET", 14, SCOLS_FL_RIGHT, VF_COL_NUM, "region offset in the device fd (--probe)" },
 };
 #define BAR_DEFAULTS "BDF,BAR,SIZE,TYPE,BITS,PREFETCH"
 #define BAR_DEFAULTS_PROBE BAR_DEFAULTS ",FLAGS,OFFSET"
@@ -100,16 +101,14 @@ static void do_probe(const struct vf_pcidev *d, struct probe *p)
 	vf_device_close(&v);
 }
 
-static void bars_summary(const struct vf_pcidev *d, bool bytes, char *out, size_t sz)
+/* BARs: text index=size[/io][/64][/pf], JSON [{bar, size, type, bits, prefetch}] */
+static void bars_list(const struct vf_pcidev *d, bool bytes, struct vf_list *l)
 {
-	size_t used = 0;
 	int i;
 
-	out[0] = '\0';
-	for (i = 0; i < VF_NBARS && used < sz; i++) {
+	for (i = 0; i < VF_NBARS; i++) {
 		const struct vf_bar *b = &d->bars[i];
-		char size[24];
-		int n;
+		char size[24], text[64];
 
 		if (!b->present)
 			continue;
@@ -117,15 +116,23 @@ static void bars_summary(const struct vf_pcidev *d, bool bytes, char *out, size_
 			snprintf(size, sizeof(size), "%llu", (unsigned long long)b->size);
 		else
 			vf_human_size(b->size, size, sizeof(size));
-		n = snprintf(out + used, sz - used, "%s%d=%s%s%s%s", used ? " " : "", i, size,
-			     b->io ? "/io" : "", b->is64 ? "/64" : "", b->prefetch ? "/pf" : "");
-		used += n > 0 ? (size_t)n : 0;
+		snprintf(text, sizeof(text), "%d=%s%s%s%s", i, size, b->io ? "/io" : "",
+			 b->is64 ? "/64" : "", b->prefetch ? "/pf" : "");
+		vf_list_item(l, text);
+		vf_list_u64(l, "bar", (uint64_t)i);
+		vf_list_u64(l, "size", b->size);
+		vf_list_str(l, "type", b->io ? "io" : "mem");
+		if (b->io)
+			vf_list_null(l, "bits");
+		else
+			vf_list_u64(l, "bits", b->is64 ? 64 : 32);
+		vf_list_bool(l, "prefetch", b->prefetch);
 	}
 }
 
 static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct probe *p, bool bytes)
 {
-	char buf[256];
+	struct vf_list bars = { 0 };
 
 	vf_table_row(t);
 	vf_cell_str(t, COL_BDF, d->bdfstr);
@@ -135,7 +142,7 @@ static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct 
 	vf_cell_str(t, COL_DRIVER, *d->driver ? d->driver : (vf.json ? NULL : "-"));
 	vf_cell_bool(t, COL_VFIO, d->vfio);
 	if (d->group >= 0)
-		vf_cell(t, COL_GROUP, "%d", d->group);
+		vf_cell_u64(t, COL_GROUP, (uint64_t)d->group);
 	if (d->viable != VF_VIABLE_UNKNOWN)
 		vf_cell_bool(t, COL_VIABLE, d->viable == VF_VIABLE_YES);
 	vf_cell_str(t, COL_BLOCKERS, *d->blockers ? d->blockers : NULL);
@@ -148,8 +155,11 @@ static void dev_row(struct vf_table *t, const struct vf_pcidev *d, const struct 
 		vf_cell(t, COL_DOORS, "%s%s%s", doors.group ? "group" : "",
 			doors.group && doors.cdev ? "," : "", doors.cdev ? "cdev" : "");
 	}
-	bars_summary(d, bytes, buf, sizeof(buf));
-	vf_cell_str(t, COL_BARS, buf);
+	if (vf_table_has(t, COL_BARS)) {
+		bars_list(d, bytes, &bars);
+		vf_cell_list(t, COL_BARS, &bars);
+		vf_list_free(&bars);
+	}
 	if (p && p->done)
 		vf_cell_bool(t, COL_DMABUF, p->dmabuf);
 	if (d->vfio) {
@@ -179,11 +189,11 @@ static void bar_rows(struct vf_table *t, const struct vf_pcidev *d, const struct
 			continue;
 		vf_table_row(t);
 		vf_cell_str(t, BCOL_BDF, d->bdfstr);
-		vf_cell(t, BCOL_BAR, "%d", i);
+		vf_cell_u64(t, BCOL_BAR, (uint64_t)i);
 		vf_cell_size(t, BCOL_SIZE, b->size);
 		vf_cell_str(t, BCOL_TYPE, b->io ? "io" : "mem");
 		if (!b->io)
-			vf_cell(t, BCOL_BITS, "%d", b->is64 ? 64 : 32);
+			vf_cell_u64(t, BCOL_BITS, b->is64 ? 64 : 32);
 		vf_cell_bool(t, BCOL_PREFETCH, b->prefetch);
 		if (p && p->done && p->have_region[i]) {
 			vf_region_flags_str(p->regions[i].flags, buf, sizeof(buf));

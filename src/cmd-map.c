@@ -31,15 +31,15 @@ enum {
 };
 static const struct vf_colinfo cols[] = {
 	[COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "this process" },
-	[COL_ADDR] = { "ADDR", 12, 0, VF_COL_STR, "address of the window" },
+	[COL_ADDR] = { "ADDR", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "address of the window (hex; a number in JSON)" },
 	[COL_LENGTH] = { "LENGTH", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "length of the window" },
-	[COL_SOURCE] = { "SOURCE", 0.2, 0, VF_COL_STR, "what was mapped" },
+	[COL_SOURCE] = { "SOURCE", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "what was mapped" },
 	[COL_KIND] = { "KIND", 10, 0, VF_COL_STR, "the mapping, as maps-decode names it" },
 	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device, decoded from the maps line" },
 	[COL_BAR] = { "BAR", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "BAR, decoded from the maps line" },
-	[COL_BAROFF] = { "BAROFF", 8, SCOLS_FL_RIGHT, VF_COL_STR, "offset in the BAR, decoded" },
-	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name or path in the maps line" },
-	[COL_MAPS] = { "MAPS", 0.4, 0, VF_COL_STR, "the kernel's /proc/self/maps line" },
+	[COL_BAROFF] = { "BAROFF", 8, SCOLS_FL_RIGHT, VF_COL_NUM, "offset in the BAR, decoded" },
+	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "dma-buf name or path in the maps line" },
+	[COL_MAPS] = { "MAPS", 0.4, SCOLS_FL_TRUNC, VF_COL_STR, "the kernel's /proc/self/maps line" },
 	[COL_WC] = { "WC", 2, 0, VF_COL_BOOL, "write-combining asked for (--wc, or the primary says)" },
 	[COL_MEMTYPE] = { "MEMTYPE", 10, 0, VF_COL_STR,
 			  "memory type the kernel gives those BAR pages (x86 PAT list in debugfs)" },
@@ -160,8 +160,8 @@ static int report(const struct vf_mapping *mp, const struct vf_table_opts *to)
 	if (!t)
 		return VF_EXIT_USAGE;
 	vf_table_row(t);
-	vf_cell(t, COL_PID, "%d", (int)getpid());
-	vf_cell(t, COL_ADDR, "%llx", (unsigned long long)(uintptr_t)mp->addr);
+	vf_cell_u64(t, COL_PID, (uint64_t)getpid());
+	vf_cell_addr(t, COL_ADDR, (uint64_t)(uintptr_t)mp->addr);
 	vf_cell_size(t, COL_LENGTH, mp->len);
 	vf_cell_str(t, COL_SOURCE, mp->what);
 	if (!find_line((uintptr_t)mp->addr, line, sizeof(line), &m)) {
@@ -172,7 +172,7 @@ static int report(const struct vf_mapping *mp, const struct vf_table_opts *to)
 			vf_cell_str(t, COL_DEVICE, bdf);
 		}
 		if (d.has_bar)
-			vf_cell(t, COL_BAR, "%u", d.bar);
+			vf_cell_u64(t, COL_BAR, d.bar);
 		if (d.has_baroff)
 			vf_cell_hex(t, COL_BAROFF, d.baroff);
 		if (d.name_len)
@@ -240,6 +240,7 @@ static int run(int argc, char **argv)
 	if (!r)
 		r = report(&m, &opt.table);
 	if (!r && opt.hold) {
+		vf_output_end(); /* a whole document before waiting */
 		if (!vf.quiet && !vf.json)
 			fprintf(stderr, "vfbuf: map: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
 				(int)getpid());

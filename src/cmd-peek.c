@@ -27,31 +27,76 @@ struct opts {
 	struct vf_source_opts src;
 };
 
-enum { COL_OFFSET, COL_VALUE };
+/* Values: text one a line (0x...), JSON {offset, value} numbers; the
+ * hexdump: text as hexdump -C, JSON {offset, bytes: [..], ascii}. */
+enum { COL_OFFSET, COL_VALUE, COL_HEX, COL_BYTES, COL_ASCII };
 static const struct vf_colinfo cols[] = {
-	[COL_OFFSET] = { "OFFSET", 10, SCOLS_FL_RIGHT, VF_COL_STR, "offset in the window" },
-	[COL_VALUE] = { "VALUE", 18, SCOLS_FL_RIGHT, VF_COL_STR, "the value read" },
+	[COL_OFFSET] = { "OFFSET", 10, SCOLS_FL_RIGHT, VF_COL_NUM, "offset in the window" },
+	[COL_VALUE] = { "VALUE", 18, SCOLS_FL_RIGHT, VF_COL_NUM, "the value read" },
+	[COL_HEX] = { "HEX", 49, 0, VF_COL_STR, "the bytes in hex" },
+	[COL_BYTES] = { "BYTES", 16, 0, VF_COL_LIST, "the bytes" },
+	[COL_ASCII] = { "ASCII", 18, 0, VF_COL_STR, "the bytes as ASCII ('.' if not printable)" },
 };
 
 #define CHUNK 65536 /* accesses per batch */
 
-static void dump_line(uint64_t off, const uint8_t *b, size_t n)
+static void dump_row(struct vf_table *t, uint64_t off, const uint8_t *b, size_t n)
 {
+	char hex[64], ascii[20], num[24], *p = hex;
+	struct vf_list bytes = { 0 };
 	size_t i;
 
-	printf("%08llx ", (unsigned long long)off);
+	vf_table_row(t);
+	snprintf(num, sizeof(num), "%08llx", (unsigned long long)off);
+	if (vf.json)
+		vf_cell_u64(t, COL_OFFSET, off);
+	else
+		vf_cell_text_json(t, COL_OFFSET, num, NULL);
 	for (i = 0; i < 16; i++) {
 		if (i == 8)
-			putchar(' ');
+			*p++ = ' ';
 		if (i < n)
-			printf(" %02x", b[i]);
+			p += sprintf(p, " %02x", b[i]);
 		else
-			fputs("   ", stdout);
+			p += sprintf(p, "   ");
 	}
-	fputs("  |", stdout);
+	*p++ = ' ';
+	*p = '\0';
+	vf_cell_str(t, COL_HEX, hex);
+	if (vf_table_has(t, COL_BYTES)) {
+		for (i = 0; i < n; i++) {
+			snprintf(num, sizeof(num), "%02x", b[i]);
+			vf_list_num(&bytes, num, b[i]);
+		}
+		vf_cell_list(t, COL_BYTES, &bytes);
+		vf_list_free(&bytes);
+	}
+	ascii[0] = '|';
 	for (i = 0; i < n; i++)
-		putchar(b[i] >= 0x20 && b[i] < 0x7f ? b[i] : '.');
-	puts("|");
+		ascii[i + 1] = b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '.';
+	ascii[n + 1] = '|';
+	ascii[n + 2] = '\0';
+	if (vf.json)
+		vf_cell_strn(t, COL_ASCII, ascii + 1, n);
+	else
+		vf_cell_str(t, COL_ASCII, ascii);
+}
+
+/* The table a round prints into: values or a hexdump, streamed. */
+static struct vf_table *values_table(const struct opts *o)
+{
+	static const struct vf_table_opts text = { .noheadings = true };
+	struct vf_table *t;
+
+	if (o->dump)
+		t = vf_table_new("dump", cols, VF_ARRAY_SIZE(cols),
+				 vf.json ? "OFFSET,BYTES,ASCII" : "OFFSET,HEX,ASCII", &text);
+	else
+		t = vf_table_new("values", cols, VF_ARRAY_SIZE(cols), vf.json ? "OFFSET,VALUE" : "VALUE",
+				 &text);
+	if (t)
+		vf_table_stream(t);
+	return t;
 }
 
 /* Values in memory order: little-endian bytes of each access. */
@@ -74,11 +119,12 @@ static void to_bytes(const uint64_t *vals, size_t n, unsigned int width, uint8_t
 #endif
 }
 
-static int run_peek(const struct opts *o, struct vf_mapping *m)
+/* One round of reads.  t: the values table (NULL with --binary); event:
+ * each value a JSON line of its own (--watch -J). */
+static int run_peek(const struct opts *o, struct vf_mapping *m, struct vf_table *t, bool event)
 {
 	uint64_t *vals = malloc(CHUNK * sizeof(uint64_t));
 	uint8_t *bytes = malloc((size_t)CHUNK * 8);
-	struct vf_table *t = NULL;
 	uint64_t done = 0;
 	int r = 0, bfd = -1;
 
@@ -92,11 +138,6 @@ static int run_peek(const struct opts *o, struct vf_mapping *m)
 		bfd = open(o->binary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (bfd < 0) {
 			r = vf_error_errno(-1, errno, NULL, "--binary %s", o->binary);
-			goto out;
-		}
-	} else if (vf.json && !o->dump) {
-		if (!(t = vf_table_new("values", cols, VF_ARRAY_SIZE(cols), "OFFSET,VALUE", NULL))) {
-			r = VF_EXIT_USAGE;
 			goto out;
 		}
 	}
@@ -121,48 +162,52 @@ static int run_peek(const struct opts *o, struct vf_mapping *m)
 			}
 		} else if (o->dump) {
 			to_bytes(vals, n, o->width, bytes);
-			for (i = 0; i < n * o->width; i += 16)
-				dump_line(off + i, bytes + i, n * o->width - i < 16 ? n * o->width - i : 16);
-		} else if (t) {
-			for (i = 0; i < n; i++) {
-				vf_table_row(t);
-				vf_cell_hex(t, COL_OFFSET, off + i * o->width);
-				vf_cell(t, COL_VALUE, "0x%0*llx", (int)o->width * 2, (unsigned long long)vals[i]);
+			for (i = 0; i < n * o->width; i += 16) {
+				dump_row(t, off + i, bytes + i, n * o->width - i < 16 ? n * o->width - i : 16);
+				if (event)
+					vf_table_event(t, "");
 			}
 		} else {
-			for (i = 0; i < n; i++)
-				printf("0x%0*llx\n", (int)o->width * 2, (unsigned long long)vals[i]);
+			for (i = 0; i < n; i++) {
+				char text[24];
+
+				vf_table_row(t);
+				vf_cell_u64(t, COL_OFFSET, off + i * o->width);
+				snprintf(text, sizeof(text), "0x%0*llx", (int)o->width * 2,
+					 (unsigned long long)vals[i]);
+				if (vf.json)
+					vf_cell_u64(t, COL_VALUE, vals[i]);
+				else
+					vf_cell_str(t, COL_VALUE, text);
+				if (event)
+					vf_table_event(t, text);
+			}
 		}
 		done += n;
 	}
-	if (!r && t) {
-		r = vf_table_print(t);
-		t = NULL;
-	}
 	if (!r && bfd >= 0 && vf.json) {
+		struct vf_table *bt;
+
 		/* the bytes are in the file: JSON says what was written where */
 		static const struct vf_colinfo bcols[] = {
 			{ "FILE", 0.3, 0, VF_COL_STR, "the file written" },
-			{ "OFFSET", 10, SCOLS_FL_RIGHT, VF_COL_STR, "offset in the window" },
+			{ "OFFSET", 10, SCOLS_FL_RIGHT, VF_COL_NUM, "offset in the window" },
 			{ "WIDTH", 1, SCOLS_FL_RIGHT, VF_COL_NUM, "access width" },
 			{ "BYTES", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "bytes written" },
 		};
 
-		if (!(t = vf_table_new("binary", bcols, VF_ARRAY_SIZE(bcols), "FILE,OFFSET,WIDTH,BYTES", NULL))) {
+		if (!(bt = vf_table_new("binary", bcols, VF_ARRAY_SIZE(bcols), "FILE,OFFSET,WIDTH,BYTES", NULL))) {
 			r = VF_EXIT_USAGE;
 			goto out;
 		}
-		vf_table_row(t);
-		vf_cell_str(t, 0, o->binary);
-		vf_cell_hex(t, 1, o->offset);
-		vf_cell(t, 2, "%u", o->width);
-		vf_cell_u64(t, 3, o->count * o->width);
-		r = vf_table_print(t);
-		t = NULL;
+		vf_table_row(bt);
+		vf_cell_str(bt, 0, o->binary);
+		vf_cell_u64(bt, 1, o->offset);
+		vf_cell_u64(bt, 2, o->width);
+		vf_cell_u64(bt, 3, o->count * o->width);
+		r = vf_table_print(bt);
 	}
 out:
-	if (t)
-		vf_table_free(t);
 	if (bfd >= 0 && close(bfd) && !r)
 		r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "closing %s", o->binary);
 	free(vals);
@@ -214,10 +259,6 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 			vf_usage_error(state, "--dump and --binary exclude each other");
 		if (o->watch > 0 && o->binary)
 			vf_usage_error(state, "--watch and --binary exclude each other");
-		/* a hexdump is text to read; -J alone gives the values as JSON */
-		if (o->dump && vf.json)
-			vf_usage_error(state, "-J with --dump: not supported (a hexdump is for reading; "
-					      "-J without --dump prints the values as JSON)");
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
@@ -235,12 +276,17 @@ static const struct argp argp = {
 static int watch(const struct opts *o, struct vf_mapping *m)
 {
 	struct timespec ts = vf_timespec(o->watch);
+	struct vf_table *t = values_table(o);
 	sigset_t set, old;
 	int r, sig;
 
+	if (!t)
+		return VF_EXIT_USAGE;
 	vf_block_term_signals(&set, &old);
 	for (;;) {
-		if ((r = run_peek(o, m)))
+		/* JSON: each value an event line, so that a reader has whole
+		 * objects while the rounds go on */
+		if ((r = run_peek(o, m, t, vf.json)))
 			break;
 		if (fflush(stdout)) {
 			r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing standard output");
@@ -254,21 +300,33 @@ static int watch(const struct opts *o, struct vf_mapping *m)
 		}
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return r;
+	sig = vf_table_print(t);
+	return r ? r : sig;
 }
 
 static int run(int argc, char **argv)
 {
 	struct opts opt = { .width = 4, .count = 1, .src = VF_SOURCE_OPTS_INIT };
 	struct vf_mapping m;
-	int r;
+	int r, sig_r;
 
 	vf_parse_args(&argp, argc, argv, 0, &opt);
 	r = vf_source_map(&opt.src, true, &m);
 	if (!r && opt.watch > 0)
 		r = watch(&opt, &m);
-	else if (!r)
-		r = run_peek(&opt, &m);
+	else if (!r && opt.binary)
+		r = run_peek(&opt, &m, NULL, false);
+	else if (!r) {
+		struct vf_table *t = values_table(&opt);
+
+		if (!t)
+			r = VF_EXIT_USAGE;
+		else {
+			r = run_peek(&opt, &m, t, false);
+			if ((sig_r = vf_table_print(t)) && !r)
+				r = sig_r;
+		}
+	}
 	vf_source_unmap(&m);
 	return r;
 }

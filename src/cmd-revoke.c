@@ -102,10 +102,6 @@ static int report(const struct revoked *w, const char *sentence)
 {
 	struct vf_table *t;
 
-	if (!vf.json) {
-		printf("%s\n", sentence);
-		return 0;
-	}
 	t = vf_table_new("revoked", cols, VF_ARRAY_SIZE(cols), "DEVICE,SERIES,PID,FD,INODE,SOCKET", NULL);
 	if (!t)
 		return VF_EXIT_USAGE;
@@ -113,12 +109,13 @@ static int report(const struct revoked *w, const char *sentence)
 	vf_cell_str(t, COL_DEVICE, w->device);
 	vf_cell_str(t, COL_SERIES, w->series);
 	if (w->pid)
-		vf_cell(t, COL_PID, "%d", (int)w->pid);
+		vf_cell_u64(t, COL_PID, (uint64_t)w->pid);
 	if (w->fd >= 0)
-		vf_cell(t, COL_FD, "%d", w->fd);
+		vf_cell_u64(t, COL_FD, (uint64_t)w->fd);
 	if (w->ino)
 		vf_cell_u64(t, COL_INODE, w->ino);
 	vf_cell_str(t, COL_SOCKET, w->socket);
+	vf_table_sentence(t, sentence);
 	return vf_table_print(t);
 }
 

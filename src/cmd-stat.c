@@ -30,49 +30,40 @@ static const struct vf_colinfo cols[] = {
 	[COL_KIND] = { "KIND", 6, 0, VF_COL_STR, "dmabuf, or vfio-device for a VFIO device fd" },
 	[COL_INODE] = { "INODE", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "dma-buf inode (fdinfo ino, maps inode)" },
 	[COL_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "size (bytes in JSON)" },
-	[COL_EXPORTER] = { "EXPORTER", 8, 0, VF_COL_STR, "exporter (fdinfo exp_name)" },
-	[COL_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name (DMA_BUF_SET_NAME)" },
+	[COL_EXPORTER] = { "EXPORTER", 8, SCOLS_FL_TRUNC, VF_COL_STR, "exporter (fdinfo exp_name)" },
+	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "dma-buf name (DMA_BUF_SET_NAME)" },
 	[COL_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device, from the name or the device fd" },
 	[COL_BAR] = { "BAR", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "BAR index, from the name" },
-	[COL_HOLDERS] = { "HOLDERS", 0.2, 0, VF_COL_STR, "processes holding an fd: PID(COMM):FD,..." },
-	[COL_MAPS] = { "MAPS", 0.2, 0, VF_COL_STR, "mappings: PID:START-END,..." },
+	[COL_HOLDERS] = { "HOLDERS", 0.2, SCOLS_FL_WRAP, VF_COL_LIST,
+			   "processes holding an fd: PID(COMM):FD, one a line (JSON: [{pid, comm, fd}])" },
+	[COL_MAPS] = { "MAPS", 0.2, SCOLS_FL_WRAP, VF_COL_LIST,
+			"mappings: PID:START-END, one a line (JSON: [{pid, start, end}])" },
 	[COL_COUNT] = { "COUNT", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "file reference count (fdinfo count)" },
 };
 #define DEFAULTS "KIND,INODE,SIZE,EXPORTER,NAME,DEVICE,BAR,HOLDERS,MAPS"
 
-struct strbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(struct strbuf *b, const char *fmt, ...)
+/* One holder or mapping: text PID(COMM):FD or PID:START-END, JSON an object. */
+static void add_holder(struct vf_list *l, pid_t pid, const char *comm, int fd)
 {
-	char tmp[512];
-	va_list ap;
-	int n;
+	char text[128];
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	if (b->len + (size_t)n + 2 > b->cap) {
-		size_t cap = (b->cap + (size_t)n + 2) * 2;
-		char *s = realloc(b->s, cap);
+	snprintf(text, sizeof(text), "%d(%s):%d", (int)pid, comm, fd);
+	vf_list_item(l, text);
+	vf_list_u64(l, "pid", (uint64_t)pid);
+	vf_list_str(l, "comm", comm);
+	vf_list_u64(l, "fd", (uint64_t)fd);
+}
 
-		if (!s)
-			return;
-		b->s = s;
-		b->cap = cap;
-	}
-	if (b->len)
-		b->s[b->len++] = ',';
-	memcpy(b->s + b->len, tmp, (size_t)n);
-	b->len += (size_t)n;
-	b->s[b->len] = '\0';
+static void add_map(struct vf_list *l, pid_t pid, uint64_t start, uint64_t end)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "%d:%llx-%llx", (int)pid, (unsigned long long)start,
+		 (unsigned long long)end);
+	vf_list_item(l, text);
+	vf_list_u64(l, "pid", (uint64_t)pid);
+	vf_list_u64(l, "start", start);
+	vf_list_u64(l, "end", end);
 }
 
 struct entry {
@@ -85,7 +76,7 @@ struct entry {
 	char device[VF_BDF_LEN];
 	bool has_bar;     /* from the name */
 	unsigned int bar;
-	struct strbuf holders, maps;
+	struct vf_list holders, maps;
 };
 
 /* What a run collects. */
@@ -185,7 +176,7 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 		e->ino = fi.ino;
 		e->has_count = fi.has_count;
 		e->count = fi.count;
-		sb_add(&e->holders, "%d(%s):%d", (int)pid, pc->comm, fd);
+		add_holder(&e->holders, pid, pc->comm, fd);
 		return 0;
 	}
 	if (!fi.has_ino || !(e = dmabuf_entry(st, fi.ino)))
@@ -196,7 +187,7 @@ static int on_fd(pid_t pid, int fd, const char *target, void *arg)
 	e->count = fi.count;
 	vf_strlcpy(e->exporter, sizeof(e->exporter), fi.exp_name, strlen(fi.exp_name));
 	set_name(e, fi.name, strlen(fi.name));
-	sb_add(&e->holders, "%d(%s):%d", (int)pid, pc->comm, fd);
+	add_holder(&e->holders, pid, pc->comm, fd);
 	return 0;
 }
 
@@ -229,8 +220,7 @@ static int scan_maps(struct proc_ctx *pc, uint64_t only_ino, bool only)
 		if (!(e = dmabuf_entry(pc->st, m.inode)))
 			continue;
 		set_name(e, m.path + 8, m.path_len - 8);
-		sb_add(&e->maps, "%d:%llx-%llx", (int)pc->pid, (unsigned long long)m.start,
-		       (unsigned long long)m.end);
+		add_map(&e->maps, pc->pid, m.start, m.end);
 	}
 	err = r.err;
 	vf_lines_close(&r);
@@ -281,6 +271,8 @@ static int print_table(struct scan *st)
 
 	if (!t)
 		return VF_EXIT_USAGE;
+	/* JSON and -r go out row by row; text is fitted by libsmartcols,
+	 * the lists one item a line */
 	if (st->n)
 		qsort(st->v, st->n, sizeof(st->v[0]), cmp_entry);
 	for (i = 0; i < st->n; i++) {
@@ -296,9 +288,9 @@ static int print_table(struct scan *st)
 		vf_cell_str(t, COL_NAME, *e->name ? e->name : NULL);
 		vf_cell_str(t, COL_DEVICE, *e->device ? e->device : NULL);
 		if (e->has_bar)
-			vf_cell(t, COL_BAR, "%u", e->bar);
-		vf_cell_str(t, COL_HOLDERS, e->holders.s);
-		vf_cell_str(t, COL_MAPS, e->maps.s);
+			vf_cell_u64(t, COL_BAR, e->bar);
+		vf_cell_list(t, COL_HOLDERS, &e->holders);
+		vf_cell_list(t, COL_MAPS, &e->maps);
 		if (e->has_count)
 			vf_cell_u64(t, COL_COUNT, e->count);
 	}
@@ -393,8 +385,8 @@ static int run(int argc, char **argv)
 			st->tally.failed, st->tally.procs, vf_strerror(st->tally.err),
 			st->tally.failed > 1 ? ", or another error" : "");
 	for (i = 0; i < st->n; i++) {
-		free(st->v[i].holders.s);
-		free(st->v[i].maps.s);
+		vf_list_free(&st->v[i].holders);
+		vf_list_free(&st->v[i].maps);
 	}
 	free(st->v);
 	return r;

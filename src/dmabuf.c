@@ -279,6 +279,21 @@ void vf_export_ranges(const struct vf_export_req *req, char *out, size_t sz)
 	}
 }
 
+void vf_export_ranges_list(const struct vf_export_req *req, struct vf_list *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nranges; i++) {
+		char text[48];
+
+		snprintf(text, sizeof(text), "0x%llx+0x%llx", (unsigned long long)req->ranges[i].off,
+			 (unsigned long long)req->ranges[i].len);
+		vf_list_item(l, text);
+		vf_list_u64(l, "offset", req->ranges[i].off);
+		vf_list_u64(l, "length", req->ranges[i].len);
+	}
+}
+
 void vf_export_describe(const struct vf_device *d, const struct vf_export_req *req,
 			const struct vf_export *e, char *out, size_t sz)
 {

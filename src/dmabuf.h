@@ -59,6 +59,10 @@ int vf_series_absent(const char *op, const struct vf_device *d);
 /* "OFF+LEN,..." of the request's ranges, in hex. */
 void vf_export_ranges(const struct vf_export_req *req, char *out, size_t sz);
 
+/* The same as a list: text OFF+LEN, JSON [{offset, length}]. */
+struct vf_list;
+void vf_export_ranges_list(const struct vf_export_req *req, struct vf_list *l);
+
 /* One line describing an export, for --exec and --serve clients:
  * "size=S inode=I device=BDF bar=N ranges=OFF+LEN,... name=NAME access=rw|ro wc=0|1". */
 void vf_export_describe(const struct vf_device *d, const struct vf_export_req *req,

@@ -87,24 +87,79 @@ static const struct argp main_argp = {
 	main_children, main_help_filter, NULL
 };
 
-/* With -v: the kernel, the series revisions vfbuf knows, and what each
- * VFIO device's driver declares (sysfs only: no device is opened). */
+/* The version; with -v the kernel, the series revisions vfbuf knows, and
+ * what each VFIO device's driver declares (sysfs only: no device is
+ * opened).  JSON: {"version": [{...}], "drivers": [...]}. */
+enum { V_VFBUF, V_KERNEL, V_MACHINE, V_REVISIONS, V_UAPI, V_ORIGIN };
+static const struct vf_colinfo version_cols[] = {
+	[V_VFBUF] = { "VFBUF", 8, 0, VF_COL_STR, "vfbuf's version" },
+	[V_KERNEL] = { "KERNEL", 10, 0, VF_COL_STR, "running kernel release" },
+	[V_MACHINE] = { "MACHINE", 6, 0, VF_COL_STR, "machine" },
+	[V_REVISIONS] = { "REVISIONS", 6, 0, VF_COL_LIST, "series revisions known" },
+	[V_UAPI] = { "UAPI", 4, 0, VF_COL_STR, "--uapi in effect" },
+	[V_ORIGIN] = { "ORIGIN", 6, 0, VF_COL_STR, "where --uapi came from: default, VFBUF_UAPI, --uapi" },
+};
+enum { D_DEVICE, D_DRIVER, D_SERIES, D_HOW, D_WHY };
+static const struct vf_colinfo driver_cols[] = {
+	[D_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device bound to a VFIO driver" },
+	[D_DRIVER] = { "DRIVER", 8, 0, VF_COL_STR, "its driver" },
+	[D_SERIES] = { "SERIES", 4, 0, VF_COL_STR, "series revision vfbuf would speak to it (no device opened)" },
+	[D_HOW] = { "HOW", 8, 0, VF_COL_STR, "how that is known: given, declared, none (list --probe probes)" },
+	[D_WHY] = { "WHY", 0.3, 0, VF_COL_STR, "what was declared or given, or why none" },
+};
+
 static int print_version(void)
 {
+	struct vf_list revs = { 0 };
 	struct vf_pcidev *devs = NULL;
+	char text[512];
+	struct vf_table *t;
 	struct utsname u;
-	int n, i;
+	bool have_u;
+	int n, i, r;
 
-	printf("vfbuf %s\n", VFBUF_VERSION);
+	if (!vf.json) {
+		vf_text("vfbuf %s\n", VFBUF_VERSION);
+		if (!vf.verbose)
+			return VF_EXIT_OK;
+	}
+	have_u = uname(&u) == 0;
+	if (!(t = vf_table_new("version", version_cols, VF_ARRAY_SIZE(version_cols),
+			       "VFBUF,KERNEL,MACHINE,REVISIONS,UAPI,ORIGIN", NULL)))
+		return VF_EXIT_FAIL;
+	for (i = 0; vf_uapi_revs[i]; i++)
+		vf_list_strval(&revs, vf_uapi_revs[i]->name);
+	vf_table_row(t);
+	vf_cell_str(t, V_VFBUF, VFBUF_VERSION);
+	if (have_u) {
+		vf_cell_str(t, V_KERNEL, u.release);
+		vf_cell_str(t, V_MACHINE, u.machine);
+	}
+	vf_cell_list(t, V_REVISIONS, &revs);
+	vf_cell_str(t, V_UAPI, vf.uapi);
+	vf_cell_str(t, V_ORIGIN, vf.uapi_origin);
+	vf_list_reset(&revs);
+	if (have_u)
+		snprintf(text, sizeof(text), "kernel %s %s\n", u.release, u.machine);
+	else
+		text[0] = '\0';
+	n = (int)strlen(text);
+	n += snprintf(text + n, sizeof(text) - (size_t)n,
+		      "mainline dma-buf export: VFIO_DEVICE_FEATURE_DMA_BUF (Linux 6.19+; 'vfbuf list --probe' asks each device)\n"
+		      "series revisions known:");
+	for (i = 0; vf_uapi_revs[i] && n < (int)sizeof(text); i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, " %s", vf_uapi_revs[i]->name);
+	if (n < (int)sizeof(text))
+		snprintf(text + n, sizeof(text) - (size_t)n, "; --uapi %s (%s)", vf.uapi, vf.uapi_origin);
+	vf_table_sentence(t, text);
+	vf_list_free(&revs);
+	if ((r = vf_table_print(t)))
+		return r;
 	if (!vf.verbose)
 		return VF_EXIT_OK;
-	if (uname(&u) == 0)
-		printf("kernel %s %s\n", u.release, u.machine);
-	printf("mainline dma-buf export: VFIO_DEVICE_FEATURE_DMA_BUF (Linux 6.19+; 'vfbuf list --probe' asks each device)\n");
-	printf("series revisions known:");
-	for (i = 0; vf_uapi_revs[i]; i++)
-		printf(" %s", vf_uapi_revs[i]->name);
-	printf("; --uapi %s (%s)\n", vf.uapi, vf.uapi_origin);
+	if (!(t = vf_table_new("drivers", driver_cols, VF_ARRAY_SIZE(driver_cols),
+			       "DEVICE,DRIVER,SERIES,HOW,WHY", NULL)))
+		return VF_EXIT_FAIL;
 	n = vf_pci_scan(NULL, &devs);
 	for (i = 0; i < n; i++) {
 		struct vf_uapi_choice c;
@@ -112,11 +167,18 @@ static int print_version(void)
 		if (!devs[i].vfio)
 			continue;
 		vf_uapi_choose(-1, &devs[i], &c); /* no device is opened: 'list --probe' probes */
-		printf("device %s driver %s: series %s (%s: %s)\n", devs[i].bdfstr, devs[i].driver,
-		       c.rev ? c.rev->name : "none", c.how, c.why);
+		vf_table_row(t);
+		vf_cell_str(t, D_DEVICE, devs[i].bdfstr);
+		vf_cell_str(t, D_DRIVER, devs[i].driver);
+		vf_cell_str(t, D_SERIES, c.rev ? c.rev->name : NULL);
+		vf_cell_str(t, D_HOW, c.how);
+		vf_cell_str(t, D_WHY, c.why);
+		snprintf(text, sizeof(text), "device %s driver %s: series %s (%s: %s)", devs[i].bdfstr,
+			 devs[i].driver, c.rev ? c.rev->name : "none", c.how, c.why);
+		vf_table_sentence(t, text);
 	}
 	free(devs);
-	return VF_EXIT_OK;
+	return vf_table_print(t);
 }
 
 int main(int argc, char **argv)
@@ -129,6 +191,7 @@ int main(int argc, char **argv)
 	int r;
 
 	argv[0] = (char *)"vfbuf";
+	vf_output_init();
 	/* the environment's default first: --uapi on the command line wins,
 	 * and --help works whatever the variable says (a command refuses a
 	 * bad one after parsing its arguments: vf_parse_args) */

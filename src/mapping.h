@@ -41,4 +41,14 @@ struct vf_decoded {
 bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 		       struct vf_decoded *out);
 
+/*
+ * The scan's fast path: true only if line[0..len) is a maps line
+ * vf_parse_maps_line() accepts and vf_decode_mapping() would not decode
+ * (its path cannot be a dma-buf or a VFIO device): maps-decode then skips
+ * it without parsing.  False when unsure (the caller parses).  It checks
+ * the same grammar without computing the values; tests/fuzz/fuzz_maps
+ * checks that the two agree.
+ */
+bool vf_maps_line_plain(const char *line, size_t len);
+
 #endif /* VFBUF_MAPPING_H */

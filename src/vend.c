@@ -113,7 +113,7 @@ static const struct vf_colinfo ev_cols[] = {
 	[EV_INODE] = { "INODE", 5, 0, VF_COL_NUM, "dma-buf inode" },
 	[EV_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "PCI device" },
 	[EV_BAR] = { "BAR", 3, 0, VF_COL_NUM, "BAR" },
-	[EV_RANGES] = { "RANGES", 0.2, 0, VF_COL_STR, "ranges" },
+	[EV_RANGES] = { "RANGES", 0.2, 0, VF_COL_LIST, "ranges: [{offset, length}]" },
 	[EV_NAME] = { "NAME", 0.2, 0, VF_COL_STR, "dma-buf name" },
 	[EV_ACCESS] = { "ACCESS", 2, 0, VF_COL_STR, "rw or ro" },
 	[EV_WC] = { "WC", 2, 0, VF_COL_BOOL, "write-combining" },
@@ -131,67 +131,65 @@ static void event_export(const char *event, const struct vf_device *d, const str
 			 const struct vf_vend_opts *o, const char *desc)
 {
 	bool serving = !strcmp(event, "serving");
-	char ranges[VF_MAX_RANGES * 40];
+	struct vf_list ranges = { 0 };
+	char text[1024];
 	struct vf_table *t;
 
-	if (!vf.json) {
-		if (serving)
-			printf("serving pid=%d socket=%s %s\n", (int)getpid(), o->path, desc);
-		else
-			printf("%s %s\n", event, desc);
-		return;
-	}
+	if (serving)
+		snprintf(text, sizeof(text), "serving pid=%d socket=%s %s", (int)getpid(), o->path, desc);
+	else
+		snprintf(text, sizeof(text), "%s %s", event, desc);
 	t = ev_table(event, serving ? "PID,SOCKET,SIZE,INODE,DEVICE,BAR,RANGES,NAME,ACCESS,WC"
 				    : "SIZE,INODE,DEVICE,BAR,RANGES,NAME,ACCESS,WC");
 	if (!t)
 		return;
-	vf_export_ranges(o->req, ranges, sizeof(ranges));
+	vf_export_ranges_list(o->req, &ranges);
 	vf_table_row(t);
-	vf_cell(t, EV_PID, "%d", (int)getpid());
+	vf_cell_u64(t, EV_PID, (uint64_t)getpid());
 	vf_cell_str(t, EV_SOCKET, o->path);
 	vf_cell_u64(t, EV_SIZE, e->size);
 	vf_cell_u64(t, EV_INODE, e->ino);
 	vf_cell_str(t, EV_DEVICE, d->pci.bdfstr);
-	vf_cell(t, EV_BAR, "%u", o->req->bar);
-	vf_cell_str(t, EV_RANGES, ranges);
+	vf_cell_u64(t, EV_BAR, o->req->bar);
+	vf_cell_list(t, EV_RANGES, &ranges);
+	vf_list_free(&ranges);
 	vf_cell_str(t, EV_NAME, *e->name ? e->name : NULL);
 	vf_cell_str(t, EV_ACCESS, o->req->rdonly ? "ro" : "rw");
 	vf_cell_bool(t, EV_WC, e->wc);
+	vf_table_event(t, text);
 	vf_table_print(t);
 }
 
 static void event_handout(unsigned long n, const struct ucred *cred, uint64_t ino)
 {
 	struct vf_table *t;
+	char text[128];
 
-	if (!vf.json) {
-		printf("handout %lu pid=%d uid=%d inode=%llu\n", n, (int)cred->pid, (int)cred->uid,
-		       (unsigned long long)ino);
-		return;
-	}
+	snprintf(text, sizeof(text), "handout %lu pid=%d uid=%d inode=%llu", n, (int)cred->pid,
+		 (int)cred->uid, (unsigned long long)ino);
 	if (!(t = ev_table("handout", "N,PID,UID,INODE")))
 		return;
 	vf_table_row(t);
-	vf_cell(t, EV_N, "%lu", n);
-	vf_cell(t, EV_PID, "%d", (int)cred->pid);
-	vf_cell(t, EV_UID, "%d", (int)cred->uid);
+	vf_cell_u64(t, EV_N, n);
+	vf_cell_u64(t, EV_PID, (uint64_t)cred->pid);
+	vf_cell_u64(t, EV_UID, (uint64_t)cred->uid);
 	vf_cell_u64(t, EV_INODE, ino);
+	vf_table_event(t, text);
 	vf_table_print(t);
 }
 
 static void event_revoked(uint64_t ino)
 {
 	struct vf_table *t;
+	char text[64];
 
-	if (!vf.json) {
-		printf("revoked inode=%llu by client\n", (unsigned long long)ino);
-		return;
-	}
+	snprintf(text, sizeof(text), "revoked inode=%llu by client", (unsigned long long)ino);
 	if (!(t = ev_table("revoked", "INODE,BY")))
 		return;
 	vf_table_row(t);
 	vf_cell_u64(t, EV_INODE, ino);
 	vf_cell_str(t, EV_BY, "client");
+	vf_table_event(t, text);
 	vf_table_print(t);
 }
 

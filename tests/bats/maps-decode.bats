@@ -10,20 +10,20 @@ row() { echo "$output" | jq -c ".mappings[] | select(.line == $1)"; }
 @test "the series' BAR mapping name with /BAR" {
 	run --separate-stderr decode_file
 	assert_success
-	assert_equal "$(row 6)" '{"line":6,"kind":"dmabuf-bar","device":"0000:00:04.0","vfio":"vfio0","bar":2,"baroff":"0x30000","name":"vfio0:0000:00:04.0/2"}'
+	assert_equal "$(row 6)" '{"line":6,"kind":"dmabuf-bar","device":"0000:00:04.0","vfio":"vfio0","bar":2,"baroff":196608,"name":"vfio0:0000:00:04.0/2"}'
 }
 
 @test "the series' name without /BAR: BAR from the offset column" {
 	run --separate-stderr decode_file
 	assert_success
-	assert_equal "$(row 7)" '{"line":7,"kind":"dmabuf-bar","device":"0000:01:00.0","vfio":"vfio12","bar":5,"baroff":"0x0","name":"vfio12:0000:01:00.0"}'
+	assert_equal "$(row 7)" '{"line":7,"kind":"dmabuf-bar","device":"0000:01:00.0","vfio":"vfio12","bar":5,"baroff":0,"name":"vfio12:0000:01:00.0"}'
 }
 
 @test "names cut at 31 characters: what survives is decoded" {
 	run --separate-stderr decode_file
 	assert_success
-	assert_equal "$(row 9)" '{"line":9,"kind":"dmabuf-bar","device":"0000:00:03.0","vfio":"vfio12345678901234","bar":3,"baroff":"0x1000","name":"vfio12345678901234:0000:00:03.0"}'
-	assert_equal "$(row 10)" '{"line":10,"kind":"dmabuf-bar","device":null,"vfio":"vfio1234567890123456","bar":4,"baroff":"0x2000","name":"vfio1234567890123456:0000:00:03"}'
+	assert_equal "$(row 9)" '{"line":9,"kind":"dmabuf-bar","device":"0000:00:03.0","vfio":"vfio12345678901234","bar":3,"baroff":4096,"name":"vfio12345678901234:0000:00:03.0"}'
+	assert_equal "$(row 10)" '{"line":10,"kind":"dmabuf-bar","device":null,"vfio":"vfio1234567890123456","bar":4,"baroff":8192,"name":"vfio1234567890123456:0000:00:03"}'
 }
 
 @test "a short name that only looks like the series' is not decoded" {
@@ -35,14 +35,14 @@ row() { echo "$output" | jq -c ".mappings[] | select(.line == $1)"; }
 @test "classic mappings: BAR = offset >> 40, BAR offset = low 40 bits" {
 	run --separate-stderr decode_file
 	assert_success
-	assert_equal "$(row 3)" '{"line":3,"kind":"vfio-bar","device":null,"vfio":null,"bar":2,"baroff":"0x0","name":"anon_inode:[vfio-device]"}'
-	assert_equal "$(row 4)" '{"line":4,"kind":"vfio-bar","device":null,"vfio":null,"bar":2,"baroff":"0x4000","name":"anon_inode:[vfio-device]"}'
+	assert_equal "$(row 3)" '{"line":3,"kind":"vfio-bar","device":null,"vfio":null,"bar":2,"baroff":0,"name":"anon_inode:[vfio-device]"}'
+	assert_equal "$(row 4)" '{"line":4,"kind":"vfio-bar","device":null,"vfio":null,"bar":2,"baroff":16384,"name":"anon_inode:[vfio-device]"}'
 }
 
 @test "cdev mappings: the device comes from the cdev's sysfs link" {
 	run --separate-stderr decode_file
 	assert_success
-	assert_equal "$(row 5)" '{"line":5,"kind":"vfio-bar","device":"0000:00:03.0","vfio":"vfio0","bar":1,"baroff":"0x0","name":"/dev/vfio/devices/vfio0"}'
+	assert_equal "$(row 5)" '{"line":5,"kind":"vfio-bar","device":"0000:00:03.0","vfio":"vfio0","bar":1,"baroff":0,"name":"/dev/vfio/devices/vfio0"}'
 }
 
 @test "vfbuf's own export name decodes to device and BAR" {

@@ -6,8 +6,12 @@ load helpers
 	run vf -J stat
 	assert_success
 	jq_ok '[.dmabufs[] | select(.kind == "dmabuf" and .inode == 1)] | length == 1'
-	jq_ok '.dmabufs[] | select(.inode == 1) | .holders == "100(primary):6,200(worker):4"'
-	jq_ok '.dmabufs[] | select(.inode == 1) | .maps == "200:7f59e71f0000-7f59e71f1000"'
+	jq_ok '.dmabufs[] | select(.inode == 1) | .holders == [{"pid":100,"comm":"primary","fd":6},{"pid":200,"comm":"worker","fd":4}]'
+	jq_ok '.dmabufs[] | select(.inode == 1) | .maps == [{"pid":200,"start":140024106385408,"end":140024106389504}]'
+	# addresses are numbers, the text's hex
+	[ "$((0x7f59e71f0000))" -eq 140024106385408 ]
+	run vf stat -o INODE,MAPS -r
+	assert_line "1 200:7f59e71f0000-7f59e71f1000"
 }
 
 @test "stat: size, exporter and name from fdinfo; device and BAR from the name" {
@@ -26,27 +30,27 @@ load helpers
 @test "stat: a buffer only mapped (fd closed) still shows, from maps" {
 	run vf -J stat
 	assert_success
-	jq_ok '.dmabufs[] | select(.inode == 12) | .holders == null and .maps == "200:7f59e7200000-7f59e7201000"'
+	jq_ok ".dmabufs[] | select(.inode == 12) | .holders == [] and .maps == [{\"pid\":200,\"start\":$((0x7f59e7200000)),\"end\":$((0x7f59e7201000))}]"
 }
 
 @test "stat lists VFIO device fds with their devices" {
 	run vf -J stat -o KIND,DEVICE,HOLDERS
 	assert_success
 	jq_ok '[.dmabufs[] | select(.kind == "vfio-device")] | length == 3'
-	jq_ok '[.dmabufs[] | select(.kind == "vfio-device") | .holders] | sort == ["100(primary):5","300(multi):5","300(multi):6"]'
-	jq_ok '.dmabufs[] | select(.holders == "300(multi):6") | .device == "0000:00:04.0"'
+	jq_ok '[.dmabufs[] | select(.kind == "vfio-device") | .holders[] | "\(.pid)(\(.comm)):\(.fd)"] | sort == ["100(primary):5","300(multi):5","300(multi):6"]'
+	jq_ok '.dmabufs[] | select(.holders == [{"pid":300,"comm":"multi","fd":6}]) | .device == "0000:00:04.0"'
 }
 
 @test "stat --pid: only that process" {
 	run vf -J stat --pid 200 -o INODE,HOLDERS
 	assert_success
-	jq_ok '.dmabufs == [{"inode":1,"holders":"200(worker):4"},{"inode":9,"holders":"200(worker):3"},{"inode":12,"holders":null}]'
+	jq_ok '.dmabufs == [{"inode":1,"holders":[{"pid":200,"comm":"worker","fd":4}]},{"inode":9,"holders":[{"pid":200,"comm":"worker","fd":3}]},{"inode":12,"holders":[]}]'
 }
 
 @test "stat --pid --fd: only that buffer and its mappings in that process" {
 	run vf -J stat --pid 200 --fd 3 -o INODE,MAPS
 	assert_success
-	jq_ok '.dmabufs == [{"inode":9,"maps":"200:7f59e71e7000-7f59e71e9000"}]'
+	jq_ok ".dmabufs == [{\"inode\":9,\"maps\":[{\"pid\":200,\"start\":$((0x7f59e71e7000)),\"end\":$((0x7f59e71e9000))}]}]"
 }
 
 @test "stat --pid of a missing process: exit 1 with the reason" {

@@ -7,7 +7,8 @@
  * Properties: start <= end, perms from the allowed set, the path inside
  * the line; a parsed line printed back in the kernel's format parses to the
  * same fields; the decoded name lies inside the line and the VFIO device
- * name is "vfio" and digits.
+ * name is "vfio" and digits; a line vf_maps_line_plain() lets maps-decode
+ * skip unparsed parses and does not decode.
  */
 #include <inttypes.h>
 
@@ -59,8 +60,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vf_decoded d;
 	size_t i;
 
-	if (vf_parse_maps_line((const char *)data, size, &m))
+	/* the scan's fast path: a line it skips parses and does not decode */
+	bool plain = vf_maps_line_plain((const char *)data, size);
+
+	if (vf_parse_maps_line((const char *)data, size, &m)) {
+		FUZZ_CHECK(!plain);
 		return 0;
+	}
+	if (plain) {
+		FUZZ_CHECK(!vf_decode_mapping(&ctx, &m, &d));
+	}
 	FUZZ_CHECK(m.start <= m.end);
 	FUZZ_CHECK(strlen(m.perms) == 4);
 	for (i = 0; i < 4; i++)

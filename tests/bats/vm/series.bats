@@ -342,17 +342,12 @@ no_core() {
 	if series; then
 		assert_success
 		assert_line '   "revoked": ['
-		assert_line "         \"device\": \"$VFBUF_EDU\","
-		assert_line "         \"series\": \"$(rev)\","
-		assert_line "         \"pid\": $A_PID,"
-		assert_line "         \"fd\": $A_FD,"
-		assert_line "         \"inode\": $ino,"
-		assert_line '         "socket": null'
+		assert_line "      {\"device\": \"$VFBUF_EDU\", \"series\": \"$(rev)\", \"pid\": $A_PID, \"fd\": $A_FD, \"inode\": $ino, \"socket\": null}"
 	else
 		assert_failure 69
 		assert_line '   "error": ['
-		assert_line "         \"what\": \"revoking a dma-buf\","
-		assert_line '         "exit": 69'
+		assert_output --partial '"what": "revoking a dma-buf", '
+		assert_output --partial '"exit": 69}'
 	fi
 }
 
