@@ -434,6 +434,7 @@ void vf_output_end(void)
 		ro_s("\n}\n");
 		doc_state = 2;
 	}
+	ro_flush();
 	fflush(stdout);
 }
 
