@@ -165,10 +165,10 @@ fits80() {
 
 @test "no row is lost silently: under any ulimit -v, maps-decode prints every row or fails saying so" {
 	[ "${VFBUF_SANITIZE:-}" != 1 ] || skip "ASan needs terabytes of address space: no ulimit -v"
-	"$TOP/bench/gen-maps" 200000 1000 > "$T/m"  # every line a VFIO or dma-buf mapping
+	"$TOP/bench/gen-maps" 50000 1000 > "$T/m"  # every line a VFIO or dma-buf mapping
 	local kb ok=0 failed=0 f
 	for f in "" "-r" "-J"; do
-		for kb in 1000 2000 3000 4000 5000 6000 8000 12000 16000 24000 32000 64000; do
+		for kb in 1000 2000 3000 4000 6000 8000 16000 64000; do
 			# shellcheck disable=SC2086
 			rc=0
 			bash -c 'ulimit -v "$1" && exec "${@:2}"' _ "$kb" "$VFBUF" maps-decode $f -f "$T/m" > "$T/out" 2> "$T/err" || rc=$?
@@ -178,7 +178,7 @@ fits80() {
 				-J) n=$(jq '.mappings | length' "$T/out") ;;
 				*) n=$(($(wc -l < "$T/out") - 1)) ;;
 				esac
-				[ "$n" -eq 200000 ] || { echo "ulimit -v $kb, vfbuf $f: exit 0 with $n of 200000 rows" >&2; false; }
+				[ "$n" -eq 50000 ] || { echo "ulimit -v $kb, vfbuf $f: exit 0 with $n of 50000 rows" >&2; false; }
 				[ ! -s "$T/err" ]
 			else
 				failed=$((failed + 1))
