@@ -72,8 +72,11 @@ static void dump_row(struct vf_table *t, uint64_t off, const uint8_t *b, size_t 
 		vf_list_free(&bytes);
 	}
 	ascii[0] = '|';
-	for (i = 0; i < n; i++)
-		ascii[i + 1] = b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '.';
+	for (i = 0; i < n; i++) {
+		ascii[i + 1] = '.';
+		if (b[i] >= 0x20 && b[i] < 0x7f)
+			ascii[i + 1] = (char)b[i];
+	}
 	ascii[n + 1] = '|';
 	ascii[n + 2] = '\0';
 	if (vf.json)

@@ -430,7 +430,7 @@ int vf_device_open(const struct vf_pcidev *pci, struct vf_device *d)
 				"no IOMMU group", "%s", pci->bdfstr);
 	}
 	/* sysfs already tells: say who is in the way before opening */
-	if (pci->viable == VF_VIABLE_NO && strcmp(vf.vfio, "cdev"))
+	if (pci->viable == VF_VIABLE_NO && strcmp(vf.vfio, "cdev") != 0)
 		return not_viable(pci, false);
 	if (pci->noiommu)
 		vf_warn("%s is in a no-IOMMU group (/dev/vfio/noiommu-%d): there is no DMA isolation, "

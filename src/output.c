@@ -242,7 +242,7 @@ static void sink_put(const struct sink *k, const char *s, size_t n)
 		ro_put(s, n);
 		return;
 	}
-	if (*k->failed)
+	if (!k->failed || *k->failed)
 		return;
 	if (*k->len + n + 1 > *k->cap) {
 		size_t cap = (*k->len + n + 1) * 2;
@@ -304,7 +304,7 @@ static void json_string(const struct sink *k, const char *s, size_t n)
  * Writes to f unless f is NULL, stops before maxw columns (0: no limit);
  * returns the columns used.
  */
-static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, size_t maxw)
+static size_t text_cell(const FILE *f, const char *s, size_t n, bool raw, bool list, size_t maxw)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	size_t w = 0, i;
@@ -334,7 +334,7 @@ static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, s
 			ro_put(run, (size_t)(p - run));
 		if (p == e || w >= maxw)
 			break;
-		if (*p == ' ' && !raw) {
+		if ((*p == ' ' || *p == '\\') && !raw) {
 			cw = 1;
 			l = 1;
 		} else if (*p == '\n' && list) {
@@ -345,9 +345,6 @@ static size_t text_cell(FILE *f, const char *s, size_t n, bool raw, bool list, s
 			w++;
 			p++;
 			continue;
-		} else if (*p == '\\' && !raw) {
-			cw = 1;
-			l = 1;
 		} else if (*p >= 0x80 && utf8_locale && (l = utf8_seq(p, (size_t)(e - p), &cp)) &&
 			   (x = wcwidth((wchar_t)cp)) >= 0) {
 			cw = (size_t)x;
@@ -394,8 +391,13 @@ static size_t term_width(void)
 	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
 		return ws.ws_col;
 	c = getenv("COLUMNS");
-	if (c && atoi(c) > 0)
-		return (size_t)atoi(c);
+	if (c) {
+		char *end;
+		long v = strtol(c, &end, 10);
+
+		if (end != c && !*end && v > 0 && v < 100000)
+			return (size_t)v;
+	}
 	return 80;
 }
 
@@ -552,7 +554,7 @@ static int add_columns(struct vf_table *t, const char *list)
 			const char *n = t->cols[id].name;
 			char *k = t->keys[t->nshown];
 
-			for (i = 0; n[i] && i < sizeof(t->keys[0]) - 1; i++)
+			for (i = 0; i < sizeof(t->keys[0]) - 1 && n[i]; i++)
 				k[i] = (char)tolower((unsigned char)n[i]);
 			k[i] = '\0';
 			t->pos[id] = (int)t->nshown;

@@ -423,13 +423,31 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
+/* "MAJ:MIN" (then nothing, or a newline).  0 or -1. */
+static int parse_majmin(const char *s, unsigned int *maj, unsigned int *min)
+{
+	unsigned long a, b;
+	char *colon, *end;
+
+	errno = 0;
+	a = strtoul(s, &colon, 10);
+	if (errno || colon == s || *colon != ':' || a > UINT_MAX)
+		return -1;
+	b = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || (*end && *end != '\n') || b > UINT_MAX)
+		return -1;
+	*maj = (unsigned int)a;
+	*min = (unsigned int)b;
+	return 0;
+}
+
 static void add_blk(struct in_use *u, const char *name, const char *devfile)
 {
 	char buf[32];
 	unsigned int maj, min;
 
 	if (u->nblk >= IN_USE_BLK || vf_read_file(devfile, buf, sizeof(buf)) <= 0 ||
-	    sscanf(buf, "%u:%u", &maj, &min) != 2)
+	    parse_majmin(buf, &maj, &min))
 		return;
 	u->blk[u->nblk].maj = maj;
 	u->blk[u->nblk].min = min;
@@ -453,7 +471,9 @@ static void subsystem_of(const char *dir, char *out, size_t sz)
 }
 
 /* One device directory under the PCI device: what it is, then its
- * children (real directories only: sysfs links lead out of the tree). */
+ * children (real directories only: sysfs links lead out of the tree).
+ * Recursive, but bounded by depth. */
+// NOLINTNEXTLINE(misc-no-recursion): the depth argument bounds it
 static void walk(struct in_use *u, const char *dir, const char *name, int depth)
 {
 	char p[PATH_MAX], sub[32], buf[64];
@@ -477,8 +497,11 @@ static void walk(struct in_use *u, const char *dir, const char *name, int depth)
 	} else if (!strcmp(sub, "net")) {
 		unsigned long flags;
 
+		char *end;
+
 		if ((size_t)snprintf(p, sizeof(p), "%s/flags", dir) < sizeof(p) &&
-		    vf_read_file(p, buf, sizeof(buf)) > 0 && sscanf(buf, "%lx", &flags) == 1 &&
+		    vf_read_file(p, buf, sizeof(buf)) > 0 &&
+		    (errno = 0, flags = strtoul(buf, &end, 16), !errno && end != buf) &&
 		    (flags & 1)) /* IFF_UP */
 			say(u, "network interface %s is up", name);
 	} else if (!strcmp(sub, "tty") && has_word(u->console, name)) {
@@ -529,7 +552,7 @@ static void mounted(struct in_use *u)
 		if (!b || (size_t)(b - a) >= sizeof(text))
 			continue;
 		vf_strlcpy(text, sizeof(text), a, (size_t)(b - a));
-		if (sscanf(text, "%u:%u", &maj, &min) != 2)
+		if (parse_majmin(text, &maj, &min))
 			continue;
 		/* the mount point: the fifth field */
 		a = memchr(b + 1, ' ', len - (size_t)(b + 1 - line));
