@@ -126,8 +126,11 @@ static unsigned long long inode_of(int fd)
 	return fstat(fd, &st) ? 0 : (unsigned long long)st.st_ino;
 }
 
-/* 1 with fd's link target in what when fd (ours) is no dma-buf (by the
- * kernel's mark: fstatfs), 0 when it is one. */
+/* 1 when fd (ours) looks like a dma-buf by its name ("/dmabuf:...") but
+ * is none by the kernel's mark (fstatfs), with its link target in what:
+ * an impostor is refused before anything is opened.  Any other fd that is
+ * no dma-buf is the kernel's to refuse (EINVAL, EBADF), or the missing
+ * series' (69). */
 static int not_dmabuf(int fd, char *what, size_t sz)
 {
 	char p[64];
@@ -136,8 +139,8 @@ static int not_dmabuf(int fd, char *what, size_t sz)
 		return 0;
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
 	if (vf_readlink(p, what, sz) < 0)
-		snprintf(what, sz, "not open");
-	return 1;
+		return 0;
+	return !strncmp(what, "/dmabuf:", 8);
 }
 
 static int revoke_pid(const struct opts *o)

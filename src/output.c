@@ -196,10 +196,14 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 static char ro_buf[16384];
 static size_t ro_len;
 
+/* The errno of the first failed write to stdout (0: none): what
+ * vf_close_stdout() reports, whatever calls came since (isatty: ENOTTY). */
+static int stdout_errno;
+
 static void ro_flush(void)
 {
-	if (ro_len)
-		fwrite_unlocked(ro_buf, 1, ro_len, stdout);
+	if (ro_len && fwrite_unlocked(ro_buf, 1, ro_len, stdout) != ro_len && !stdout_errno)
+		stdout_errno = errno ? errno : EIO;
 	ro_len = 0;
 }
 
@@ -1372,13 +1376,22 @@ void vf_human_size(uint64_t v, char *out, size_t outsz)
 	vf_strlcpy(out, outsz, d, (size_t)(e - d));
 }
 
+void vf_flush(void)
+{
+	ro_flush();
+	if (fflush(stdout) && !stdout_errno)
+		stdout_errno = errno ? errno : EIO;
+}
+
 int vf_close_stdout(void)
 {
 	ro_flush();
 	if (vf.json)
 		vf_output_end();
-	if (fflush(stdout) || ferror(stdout)) {
-		int e = errno ? errno : EIO;
+	if (fflush(stdout) && !stdout_errno)
+		stdout_errno = errno ? errno : EIO;
+	if (stdout_errno || ferror(stdout)) {
+		int e = stdout_errno ? stdout_errno : EIO;
 
 		if (e == EPIPE)
 			return VF_EXIT_OK;

@@ -164,6 +164,9 @@ char *vf_columns_help(const struct vf_colinfo *cols, size_t ncols,
 /* Human size: 4096 -> "4K", 1048576 -> "1M", 1536 -> "1536". */
 void vf_human_size(uint64_t v, char *out, size_t outsz);
 
+/* Write out what is buffered for stdout now (an event as it happens); a
+ * failure is kept for vf_close_stdout() to report. */
+void vf_flush(void);
 /* Flush stdout and report a write error (full disk) as a failure. */
 int vf_close_stdout(void);
 

@@ -214,7 +214,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	vf_export_describe(d, o->req, e, desc, sizeof(desc));
 	event_export("serving", d, e, o, desc);
-	fflush(stdout);
+	vf_flush();
 
 	/* after --count handouts: no new clients, but answer those connected */
 	while (!stop && (accepting || nclients)) {
@@ -267,7 +267,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 					vf_vend_format_refusal(msg, sizeof(msg), VF_EXIT_FAIL, "unknown request");
 				}
 				send_fd(clients[i], msg, -1);
-				fflush(stdout);
+				vf_flush();
 				continue;
 			}
 			/* EOF or error: the client is gone; keep serving */
@@ -296,7 +296,7 @@ int vf_vend_serve(struct vf_device *d, struct vf_export *e, const struct vf_vend
 				else
 					close(c);
 			}
-			fflush(stdout);
+			vf_flush();
 			if (o->count && served >= o->count) {
 				/* no new clients: later ones see the socket gone */
 				accepting = false;

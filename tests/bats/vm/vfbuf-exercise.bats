@@ -421,7 +421,7 @@ hint: --pid names the process that holds the device open"
 
 @test "--uapi vN: the user's word on any driver, verified first: 69 naming what the probes answered, nothing sent" {
 	local me
-	me=$(sim_rev)
+	me=$(sim_rev || true)
 	for rev in v1 v2 v3 v4 v5; do
 		run --separate-stderr vfbuf --uapi $rev export -s "$VFBUF_EDU" --bar 0 --range 0:4K --wc -r -n -o WC
 		want=$rev
