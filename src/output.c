@@ -31,6 +31,7 @@ const char *vf_strerror(int err)
 
 static void json_error(int code, const char *what, const char *why, const char *hint);
 static void ro_flush(void);
+static void flush_stdout(void);
 static int doc_state;
 
 static char *capture_buf;
@@ -58,10 +59,10 @@ verror(int code, const char *hint, const char *why, const char *fmt, va_list ap)
 	}
 	if (vf.json && doc_state != 2) {
 		json_error(code, what, why, hint);
-		fflush(stdout);
+		flush_stdout();
 		return code;
 	}
-	fflush(stdout);
+	flush_stdout();
 	if (vf.cmd)
 		fprintf(stderr, "vfbuf: %s: %s", vf.cmd, what);
 	else
@@ -106,7 +107,7 @@ void vf_warn(const char *fmt, ...)
 
 	if (vf.quiet)
 		return;
-	fflush(stdout);
+	flush_stdout();
 	fprintf(stderr, "vfbuf: %s%swarning: ", vf.cmd ? vf.cmd : "", vf.cmd ? ": " : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -199,6 +200,13 @@ static size_t ro_len;
 /* The errno of the first failed write to stdout (0: none): what
  * vf_close_stdout() reports, whatever calls came since (isatty: ENOTTY). */
 static int stdout_errno;
+
+/* fflush(stdout), keeping the first failure's errno. */
+static void flush_stdout(void)
+{
+	if (fflush(stdout) && !stdout_errno)
+		stdout_errno = errno ? errno : EIO;
+}
 
 static void ro_flush(void)
 {
@@ -441,7 +449,7 @@ void vf_output_end(void)
 		doc_state = 2;
 	}
 	ro_flush();
-	fflush(stdout);
+	flush_stdout();
 }
 
 /* In JSON mode an error is a member "error" of the document: an array of
@@ -985,7 +993,7 @@ static void json_row(struct vf_table *t, const struct cellref *c, const char *da
 		ro_c('\n');
 	ro_flush();
 	if (t->event)
-		fflush(stdout);
+		flush_stdout();
 }
 
 static void raw_line(struct vf_table *t, const struct cellref *c, const char *data)
@@ -1276,7 +1284,7 @@ void vf_table_event(struct vf_table *t, const char *text)
 		t->in_row = false;
 		fputs(text, stdout);
 		fputc('\n', stdout);
-		fflush(stdout);
+		flush_stdout();
 		return;
 	}
 	t->event = true;
@@ -1379,8 +1387,7 @@ void vf_human_size(uint64_t v, char *out, size_t outsz)
 void vf_flush(void)
 {
 	ro_flush();
-	if (fflush(stdout) && !stdout_errno)
-		stdout_errno = errno ? errno : EIO;
+	flush_stdout();
 }
 
 int vf_close_stdout(void)
