@@ -82,15 +82,6 @@ static int report(const struct opts *o, const struct vf_device *d, const struct 
 	return vf_table_print(t);
 }
 
-static int child_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return VF_EXIT_FAIL;
-}
-
 static int run_exec(const struct opts *o, struct vf_device *d, struct vf_export *e)
 {
 	char desc[1024], num[32];
@@ -140,7 +131,7 @@ static int run_exec(const struct opts *o, struct vf_device *d, struct vf_export 
 					fprintf(stderr,
 						"vfbuf: export: --revoke-after failed (exit %d): %s (pid %d) was "
 						"ended: status %d\n",
-						r, o->cmd[0], (int)pid, child_status(status));
+						r, o->cmd[0], (int)pid, vf_child_status(status));
 				return r;
 			}
 			if (!vf.quiet)
@@ -152,7 +143,7 @@ static int run_exec(const struct opts *o, struct vf_device *d, struct vf_export 
 		if (errno != EINTR)
 			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", o->cmd[0]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	r = child_status(status);
+	r = vf_child_status(status);
 	vf_info("%s exited with status %d", o->cmd[0], r);
 	return r;
 }

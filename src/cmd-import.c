@@ -278,13 +278,6 @@ static int report(const struct opts *o, const struct import *im)
 	return vf_table_print(t);
 }
 
-static int child_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : VF_EXIT_FAIL;
-}
-
 /* The command, with the attached devices' fds (and the dma-buf) inherited. */
 static int run_exec(const struct opts *o, const struct import *im)
 {
@@ -325,7 +318,7 @@ static int run_exec(const struct opts *o, const struct import *im)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", o->cmd[0]);
-	return child_status(status);
+	return vf_child_status(status);
 }
 
 static int run(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include "wait.h"
 
 #include <stdio.h>
+#include <sys/wait.h>
 
 #include "output.h"
 
@@ -39,4 +40,13 @@ struct timespec vf_timespec(double seconds)
 	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
 
 	return ts;
+}
+
+int vf_child_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return VF_EXIT_FAIL;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * wait.h - waiting: for the signals that end a holding vfbuf (SIGINT,
- * SIGTERM, SIGHUP), or for a number of seconds.
+ * SIGTERM, SIGHUP), for a number of seconds, or for a child (its status).
  *
  * Core layer.
  */
@@ -17,6 +17,8 @@ void vf_term_signals(sigset_t *set);
 void vf_block_term_signals(sigset_t *set, sigset_t *old);
 /* --hold: block them and wait for one; returns it. */
 int vf_wait_for_signal(void);
+/* A child's wait status as an exit status (a signal: 128 + its number). */
+int vf_child_status(int status);
 /* Seconds (>= 0, as --watch and --revoke-after take them) as a timespec. */
 struct timespec vf_timespec(double seconds);
 
