@@ -90,7 +90,8 @@ asan-bin:
 # (tests/deb/deb.bats), vfbuf-sim-dkms built by DKMS and loaded in the rig
 # (tests/deb/dkms-rig), then the guest suite on vfio-pci and on vfbuf_sim
 # speaking each series revision (v4; v1 with the ASan+UBSan build; v2; v5;
-# v4 undeclared, found by vfbuf's probes: tests/vm/check-vm).
+# and v4, v2, v5 undeclared, found by vfbuf's probes: tests/vm/check-vm),
+# then the rig's own iommufd kernel (check-vm-iommufd: the P2P proof).
 check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm check-vm-iommufd
 
 lint-man:
