@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,12 +22,12 @@
 #include "iommufd.h"
 #include "output.h"
 #include "pidfd.h"
+#include "procfs.h"
 #include "vend.h"
 #include "vendproto.h"
 #include "wait.h"
 
 #define MAX_ATTACH 8
-#define DMA_BUF_MAGIC 0x444d4142 /* "DMAB", the dma-buf filesystem's */
 
 struct opts {
 	int fd;              /* --fd */
@@ -49,11 +48,11 @@ struct opts {
 
 enum { COL_IOVA, COL_LENGTH, COL_IOAS, COL_SOURCE, COL_DEVICES };
 static const struct vf_colinfo cols[] = {
-	[COL_IOVA] = { "IOVA", 12, SCOLS_FL_RIGHT, VF_COL_STR, "the I/O virtual address the buffer is mapped at" },
+	[COL_IOVA] = { "IOVA", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "the I/O virtual address the buffer is mapped at (hex; a number in JSON)" },
 	[COL_LENGTH] = { "LENGTH", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "bytes mapped (the whole buffer)" },
 	[COL_IOAS] = { "IOAS", 4, SCOLS_FL_RIGHT, VF_COL_NUM, "the iommufd IOAS id" },
 	[COL_SOURCE] = { "SOURCE", 0.2, SCOLS_FL_TRUNC, VF_COL_STR, "the dma-buf imported" },
-	[COL_DEVICES] = { "DEVICES", 0.2, 0, VF_COL_STR, "devices attached to the IOAS (their DMA reaches the buffer)" },
+	[COL_DEVICES] = { "DEVICES", 0.2, SCOLS_FL_WRAP, VF_COL_LIST, "devices attached to the IOAS (their DMA reaches the buffer)" },
 };
 #define DEFAULTS "IOVA,LENGTH,IOAS,SOURCE,DEVICES"
 
@@ -200,7 +199,6 @@ static int get_buffer(const struct opts *o, struct import *im)
 {
 	struct vf_export e;
 	struct vf_pcidev pci;
-	struct statfs sf;
 	char desc[VF_VEND_MSG_MAX];
 	int r, i;
 
@@ -241,7 +239,7 @@ static int get_buffer(const struct opts *o, struct import *im)
 		snprintf(im->what, sizeof(im->what), "dma-buf fd %d", o->fd);
 	}
 	/* a dma-buf by the kernel's mark: MAP_FILE takes plain files (memfds) too */
-	if (fstatfs(im->buf, &sf) || sf.f_type != DMA_BUF_MAGIC)
+	if (vf_fd_is_dmabuf(im->buf) != 1)
 		return vf_error(VF_EXIT_FAIL, NULL, "not a dma-buf (its filesystem is not the dma-buf one)", "%s",
 				im->what);
 	{
@@ -257,24 +255,21 @@ static int get_buffer(const struct opts *o, struct import *im)
 static int report(const struct opts *o, const struct import *im)
 {
 	struct vf_table *t = vf_table_new("imports", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &o->table);
-	char devs[MAX_ATTACH * 20] = "";
-	size_t used = 0;
+	struct vf_list devs = { 0 };
 	int i;
 
 	if (!t)
 		return VF_EXIT_USAGE;
-	for (i = 0; i < im->ndev && used < sizeof(devs); i++) {
-		int n = snprintf(devs + used, sizeof(devs) - used, "%s%s", i ? "," : "",
-				 im->dev[i].pci.bdfstr);
-
-		used += n > 0 ? (size_t)n : 0;
-	}
+	for (i = 0; i < im->ndev; i++)
+		vf_list_strval(&devs, im->dev[i].pci.bdfstr);
 	vf_table_row(t);
 	vf_cell_hex(t, COL_IOVA, im->iova);
 	vf_cell_size(t, COL_LENGTH, im->len);
 	vf_cell_u64(t, COL_IOAS, im->ioas);
 	vf_cell_str(t, COL_SOURCE, im->what);
-	vf_cell_str(t, COL_DEVICES, *devs ? devs : NULL);
+	if (im->ndev)
+		vf_cell_list(t, COL_DEVICES, &devs);
+	vf_list_free(&devs);
 	return vf_table_print(t);
 }
 
