@@ -69,27 +69,50 @@ int vf_device_find(const struct vf_select *sel, struct vf_pcidev *pci)
 	return vf_pci_find_one(sel, pci);
 }
 
-/* Who holds node (a /dev/vfio node) open: "pid 123 (qemu) holds it" or "". */
+/* The hint for EACCES/EPERM on a VFIO node (nodes: what needs opening). */
+static const char *denied_hint(const char *nodes, char *buf, size_t sz)
+{
+	if (geteuid() == 0)
+		return VF_HINT_ROOT_DENIED;
+	snprintf(buf, sz, "needs read and write access to %s: run as root, or give your user the node (chown/udev rule)",
+		 nodes);
+	return buf;
+}
+
+/* Who holds the device: a process (not us) with its group node open, or
+ * with a VFIO device fd whose fdinfo names this PCI device (either door):
+ * "pid 123 (qemu) holds it through its group", or "" if none is seen. */
 struct holder_acc {
-	const char *target;
+	const char *group_node; /* "" when the device has no group */
+	const struct vf_bdf *bdf;
 	pid_t self, found;
+	bool by_group;
 };
 
 static int match_holder(pid_t pid, int fd, const char *target, void *arg)
 {
 	struct holder_acc *a = arg;
+	struct vf_fdinfo fi;
+	struct vf_bdf b;
 
-	(void)fd;
-	if (pid != a->self && !strcmp(target, a->target)) {
+	if (pid == a->self)
+		return 0;
+	if (*a->group_node && !strcmp(target, a->group_node)) {
+		a->found = pid;
+		a->by_group = true;
+		return 1;
+	}
+	if (vf_target_is_vfio_device(target) && !vf_proc_fdinfo(pid, fd, &fi) && fi.is_vfio_device &&
+	    !vf_bdf_from_syspath(fi.syspath, &b) && !memcmp(&b, a->bdf, sizeof(b))) {
 		a->found = pid;
 		return 1;
 	}
 	return 0;
 }
 
-static void find_holder(const char *node, char *out, size_t sz)
+static void find_holder(const struct vf_pcidev *d, char *out, size_t sz)
 {
-	struct holder_acc a = { node, getpid(), 0 };
+	struct holder_acc a = { d->group_node, &d->bdf, getpid(), 0, false };
 	struct vf_proc_iter it;
 	pid_t pid;
 	char comm[64];
@@ -102,7 +125,8 @@ static void find_holder(const char *node, char *out, size_t sz)
 	vf_proc_close(&it);
 	if (a.found) {
 		vf_proc_comm(a.found, comm, sizeof(comm));
-		snprintf(out, sz, "pid %d (%s) holds it", (int)a.found, comm);
+		snprintf(out, sz, "pid %d (%s) holds it%s", (int)a.found, comm,
+			 a.by_group ? "" : " (a VFIO device fd)");
 	}
 }
 
@@ -184,7 +208,7 @@ static int cdev_only(const struct vf_pcidev *d, const char *node)
  * and attach to its IOAS ioas; else open our own and a new IOAS. */
 static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v, int iommufd, uint32_t ioas)
 {
-	char node[PATH_MAX], iommu[PATH_MAX];
+	char node[PATH_MAX], iommu[PATH_MAX], hint[PATH_MAX + 160];
 	uint32_t pt;
 	int r, e, ifd;
 
@@ -206,16 +230,27 @@ static int open_cdev(const struct vf_pcidev *d, struct vf_vfio_dev *v, int iommu
 	v->device = open(node, O_RDWR | O_CLOEXEC);
 	if (v->device < 0) {
 		e = errno;
-		return vf_error_errno(-1, e,
-				      e == EACCES || e == EPERM ? "needs read and write access to the cdev (run as root, or a udev rule)"
-				      : e == EBUSY ? "another process has the device open" : NULL,
-				      "opening %s (cdev of %s)", node, d->bdfstr);
+		if (e == EACCES || e == EPERM)
+			return vf_error_errno(VF_EXIT_NOPERM, e, denied_hint(node, hint, sizeof(hint)),
+					      "opening %s (cdev of %s)", node, d->bdfstr);
+		return vf_error_errno(-1, e, NULL, "opening %s (cdev of %s)", node, d->bdfstr);
 	}
-	if ((r = vf_vfio_bind_iommufd(v->device, ifd, &v->devid)) < 0)
-		return vf_error_errno(-1, -r,
-				      -r == EBUSY ? "the device is open elsewhere (its group, or another bind)"
-				      : -r == ENODEV ? "the device went away" : NULL,
+	if ((r = vf_vfio_bind_iommufd(v->device, ifd, &v->devid)) < 0) {
+		/* EBUSY: its group is open (vfio_device_block_group); EINVAL:
+		 * the device is open already, and the cdev door opens a device
+		 * once (vfio_df_open) */
+		if (-r == EBUSY || -r == EINVAL) {
+			find_holder(d, hint, sizeof(hint));
+			if (!*hint)
+				snprintf(hint, sizeof(hint), "%s",
+					 -r == EBUSY ? "its IOMMU group is open elsewhere (QEMU, DPDK, another vfbuf)"
+						     : "the device is probably open elsewhere already: through its cdev the kernel opens a device only once");
+			return vf_error_errno(VF_EXIT_FAIL, -r, hint, "VFIO_DEVICE_BIND_IOMMUFD %s (cdev of %s)", node,
+					      d->bdfstr);
+		}
+		return vf_error_errno(-1, -r, -r == ENODEV ? "the device went away" : NULL,
 				      "VFIO_DEVICE_BIND_IOMMUFD %s (cdev of %s)", node, d->bdfstr);
+	}
 	v->ioas = ioas;
 	if (iommufd < 0 && (r = vf_ioas_alloc(ifd, &v->ioas)) < 0)
 		return vf_error_errno(-1, -r, NULL, "IOMMU_IOAS_ALLOC on %s", iommu);
@@ -241,6 +276,13 @@ int vf_device_iommufd(int *fd, const char *what)
 		return vf_error(VF_EXIT_UNSUPPORTED,
 				"a kernel with CONFIG_IOMMUFD (modprobe iommufd) has it; --vfio group uses the group path",
 				"no iommufd on this kernel", "opening %s for %s", iommu, what);
+	if (e == EACCES || e == EPERM) {
+		char hint[PATH_MAX + 160];
+
+		return vf_error_errno(VF_EXIT_NOPERM, e,
+				      denied_hint("/dev/iommu and the device's cdev", hint, sizeof(hint)),
+				      "opening %s for %s", iommu, what);
+	}
 	return vf_error_errno(-1, e, NULL, "opening %s for %s", iommu, what);
 }
 
@@ -363,7 +405,7 @@ static int open_group(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 		if (e == ENOENT && *d->cdev)
 			return cdev_only(d, node);
 		if (e == EBUSY) {
-			find_holder(node + strlen(vf.sysroot), holder, sizeof(holder));
+			find_holder(d, holder, sizeof(holder));
 			return vf_error(VF_EXIT_FAIL,
 					*holder ? holder : "another process holds the group (QEMU, DPDK, another vfbuf)",
 					vf_strerror(e), "opening %s (IOMMU group of %s)", node, d->bdfstr);
@@ -371,13 +413,8 @@ static int open_group(const struct vf_pcidev *d, struct vf_vfio_dev *v)
 		if (e == EACCES || e == EPERM) {
 			char hint[PATH_MAX + 128];
 
-			if (geteuid() == 0)
-				snprintf(hint, sizeof(hint), "%s", VF_HINT_ROOT_DENIED);
-			else
-				snprintf(hint, sizeof(hint),
-					 "needs read and write access to %s: run as root, or give your user the node (chown/udev rule)",
-					 node);
-			return vf_error_errno(VF_EXIT_NOPERM, e, hint, "opening %s", node);
+			return vf_error_errno(VF_EXIT_NOPERM, e, denied_hint(node, hint, sizeof(hint)),
+					      "opening %s", node);
 		}
 		return vf_error_errno(-1, e, NULL, "opening %s", node);
 	}

@@ -16,7 +16,8 @@
 #   make check-vm-iommufd       the guest suite on the rig's own kernel
 #                               (KERNELS=iommufd, built on first use and
 #                               cached) with DRIVERS=$(IOMMUFD_DRIVERS)
-#                               (default vfio-pci)
+#                               (default vfio-pci+cdev: the whole suite
+#                               through the cdev door, VFBUF_VFIO=cdev)
 #   make vm-selftest            the rig's own tests (tests/vm/selftest.bats:
 #                               exit statuses, timeout, panic, --module)
 #   make vm-clean               remove the helpers and tests/vm/out
@@ -64,7 +65,7 @@ check-vm: vfbuf asan-bin vm-helpers
 
 # The guest suite on the rig's own kernel (IOMMUFD, the VFIO cdev,
 # tests/bats/vm/p2p.bats); a +asan entry in IOMMUFD_DRIVERS needs asan-bin.
-IOMMUFD_DRIVERS ?= vfio-pci
+IOMMUFD_DRIVERS ?= vfio-pci+cdev
 check-vm-iommufd: vfbuf vm-helpers
 	KERNELS=iommufd DRIVERS="$(IOMMUFD_DRIVERS)" $(VM_DIR)/check-vm
 

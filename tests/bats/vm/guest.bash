@@ -41,3 +41,26 @@ sim_how() { if undeclared; then echo probed; else echo declared; fi; }
 exporter() {
 	if series && ! undeclared; then echo vfbuf_sim; else echo vfio_pci_core; fi
 }
+
+# This run opens devices through VFIO's cdev door and iommufd
+# (tests/vm/check-vm's +cdev: VFBUF_VFIO=cdev), not through their groups.
+cdev_door() { [ "${VFBUF_VFIO:-}" = cdev ]; }
+
+# The cdev node of BDF's VFIO device: /dev/vfio/devices/vfioN.
+cdev_node() { echo "/dev/vfio/devices/$(ls "/sys/bus/pci/devices/$1/vfio-dev/")"; }
+
+# What vfbuf names when opening BDF (group G) is refused, by door: the
+# group node, or the cdev's bind to iommufd.
+busy_open() {
+	if cdev_door; then
+		echo "VFIO_DEVICE_BIND_IOMMUFD $(cdev_node "$1") (cdev of $1)"
+	else
+		echo "opening /dev/vfio/$2 (IOMMU group of $1)"
+	fi
+}
+
+# The file name of BDF's device-fd BAR mappings in /proc/PID/maps, by door:
+# the group's device fd is an anonymous inode, the cdev's is its node.
+vfio_map_name() {
+	if cdev_door; then cdev_node "$1"; else echo 'anon_inode:[vfio-device]'; fi
+}

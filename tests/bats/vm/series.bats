@@ -136,7 +136,9 @@ no_core() {
 	if series; then
 		assert_output --regexp "^dmabuf-bar $VFBUF_IVSHMEM 2 0x3000 vfio[0-9]+:$VFBUF_IVSHMEM/2 [0-9a-f]+-[0-9a-f]+\\\\x20rw-s\\\\x2020000003000\\\\x20[0-9a-f:]+\\\\x20[0-9]+(\\\\x20)+/dmabuf:vfio[0-9]+:$VFBUF_IVSHMEM/2\$"
 	else
-		assert_output --regexp "^vfio-bar $VFBUF_IVSHMEM 2 0x3000 anon_inode:\\[vfio-device\\] [0-9a-f]+-[0-9a-f]+\\\\x20rw-s\\\\x2020000003000\\\\x20"
+		local name
+		name=$(vfio_map_name "$VFBUF_IVSHMEM" | sed 's/[][]/\\&/g')
+		assert_output --regexp "^vfio-bar $VFBUF_IVSHMEM 2 0x3000 $name [0-9a-f]+-[0-9a-f]+\\\\x20rw-s\\\\x2020000003000\\\\x20"
 	fi
 }
 
