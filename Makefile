@@ -91,7 +91,8 @@ asan-bin:
 # (tests/deb/dkms-rig), then the guest suite on vfio-pci and on vfbuf_sim
 # speaking each series revision (v4; v1 with the ASan+UBSan build; v2; v5;
 # and v4, v2, v5 undeclared, found by vfbuf's probes: tests/vm/check-vm),
-# then the rig's own iommufd kernel (check-vm-iommufd: the P2P proof).
+# then the rig's own iommufd kernel (check-vm-iommufd: the whole suite
+# through the cdev door, with the P2P proof).
 check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm check-vm-iommufd
 
 lint-man:
