@@ -113,12 +113,15 @@ static int decode_stream(struct vf_table *t, struct source *src, FILE *f)
 		struct vf_maps_line m;
 		unsigned long lineno = r.lineno;
 		size_t i;
+		int k;
 
 		/* most lines are libraries and anonymous memory: skipped
 		 * without parsing (the fast path agrees with the parser) */
-		if (!src->everything && vf_maps_line_plain(line, len))
+		if (src->everything)
+			k = vf_parse_maps_line(line, len, &m);
+		else if ((k = vf_maps_line_scan(line, len, &m)) > 0)
 			continue;
-		if (!vf_parse_maps_line(line, len, &m)) {
+		if (!k) {
 			decode(t, src, &m, lineno);
 			continue;
 		}

@@ -55,7 +55,7 @@ static void skip_line(struct vf_lines *r)
 	}
 }
 
-const char *vf_lines_next(struct vf_lines *r, size_t *len)
+const char *vf_lines_more(struct vf_lines *r, size_t *len)
 {
 	for (;;) {
 		char *nl = memchr(r->buf + r->pos, '\n', r->end - r->pos);

@@ -68,7 +68,7 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 		out->has_bdf = ref.has_bdf;
 		out->bdf = ref.bdf;
 		if (ref.has_vfio)
-			snprintf(out->vfio, sizeof(out->vfio), "%s", ref.vfio);
+			vf_strlcpy(out->vfio, sizeof(out->vfio), ref.vfio, strlen(ref.vfio));
 		return true;
 	}
 	if (m->path_len == sizeof(anon) - 1 && !memcmp(m->path, anon, m->path_len)) {
@@ -143,60 +143,164 @@ static inline bool hex8(const unsigned char *s)
 	return (digit | af) == h;
 }
 
+/* 8 bytes at s as a big-endian number: digits compare as strings */
 static inline uint64_t be64(const unsigned char *s)
 {
 	uint64_t x;
 
 	memcpy(&x, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return x;
+#else
 	return __builtin_bswap64(x);
+#endif
 }
 
-static bool path_plain(const unsigned char *p, const unsigned char *e);
-
-/* The common layout, fixed positions, 64-bit addresses of 12 digits:
- * "7f0000000000-7f0000001000 r--p 00000000 fe:01 300000 ...".
- * 1: plain; 0: not this layout, or unsure (the general check decides). */
-static int plain_fixed(const unsigned char *p, const unsigned char *e)
+/* The value of 8 lower-case hex digits at s (hex8() checked them), the
+ * nibbles gathered SWAR ('a'-'f' have bit 6: low nibble + 9). */
+static inline uint64_t hexval8(const unsigned char *s)
 {
-	const unsigned char *q;
-	size_t i;
+	uint64_t x = be64(s);
 
-	if (e - p < 47 || p[12] != '-' || p[25] != ' ' || p[30] != ' ' || p[39] != ' ' ||
-	    p[42] != ':' || p[45] != ' ')
-		return 0;
-	if (!hex8(p) || !hex8(p + 4) || !hex8(p + 13) || !hex8(p + 17) || !hex8(p + 31) ||
-	    !(cls[p[40]] & 1) || !(cls[p[41]] & 1) || !(cls[p[43]] & 1) || !(cls[p[44]] & 1))
-		return 0;
-	if ((p[26] != 'r' && p[26] != '-') || (p[27] != 'w' && p[27] != '-') ||
-	    (p[28] != 'x' && p[28] != '-') || (p[29] != 's' && p[29] != 'p'))
-		return 0;
-	/* start <= end: as big-endian numbers, digits compare as strings */
-	if (be64(p) > be64(p + 13) || (be64(p) == be64(p + 13) && be64(p + 4) > be64(p + 17)))
-		return 0;
-	q = p + 46;
-	for (i = 0; q + i < e && (cls[q[i]] & 2); i++)
-		;
-	if (!i || i > 19 || (q + i < e && q[i] != ' '))
-		return 0;
-	return path_plain(q + i, e);
+	x = (x & 0x0f0f0f0f0f0f0f0fULL) + ((x >> 6) & 0x0101010101010101ULL) * 9;
+	x = (x | x >> 4) & 0x00ff00ff00ff00ffULL;
+	x = (x | x >> 8) & 0x0000ffff0000ffffULL;
+	return (x | x >> 16) & 0xffffffffULL;
 }
 
-/* after the inode: anything but a path vf_decode_mapping() looks at; the
- * padding eight spaces at a time */
-static bool path_plain(const unsigned char *p, const unsigned char *e)
+/* A lower-case hex digit's value (checked), and two of them */
+static inline unsigned int nib(unsigned char c)
 {
-	for (;;) {
+	return (c & 15u) + (c >> 6) * 9u;
+}
+
+static inline unsigned int hex2(const unsigned char *s)
+{
+	return nib(s[0]) << 4 | nib(s[1]);
+}
+
+/* The padding before a path, eight spaces at a time. */
+static inline const unsigned char *skip_spaces(const unsigned char *p, const unsigned char *e)
+{
+	while (e - p >= 8) {
 		uint64_t w;
 
-		if (e - p < 8)
-			break;
 		memcpy(&w, p, 8);
-		if (w != 0x2020202020202020ULL)
-			break;
+		w ^= 0x2020202020202020ULL; /* the bytes that are not spaces */
+		if (w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			return p + __builtin_clzll(w) / 8;
+#else
+			return p + __builtin_ctzll(w) / 8;
+#endif
+		}
 		p += 8;
 	}
 	while (p < e && *p == ' ')
 		p++;
+	return p;
+}
+
+/* The decimal digits at the start of q[0..e), counted up to 8 (8: at
+ * least 8), SWAR when 8 bytes are there. */
+static inline size_t digits8(const unsigned char *q, const unsigned char *e)
+{
+	const uint64_t h = 0x8080808080808080ULL, one = 0x0101010101010101ULL;
+	uint64_t x, y, nd;
+	size_t i;
+
+	if (e - q < 8) {
+		for (i = 0; q + i < e && (cls[q[i]] & 2); i++)
+			;
+		return i < 8 ? i : 8;
+	}
+	memcpy(&x, q, 8);
+	y = x & ~h; /* no carries between bytes below */
+	nd = ~(((y + one * (0x80 - '0')) & ~(y + one * (0x7f - '9'))) & ~x) & h;
+	if (!nd)
+		return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(nd) / 8;
+#else
+	return (size_t)__builtin_ctzll(nd) / 8;
+#endif
+}
+
+/* 16 bytes compared with a template at once (GCC/clang vector
+ * extensions: SSE2, NEON or plain words) */
+typedef unsigned char vf_v16 __attribute__((vector_size(16)));
+
+/* The common layout's bytes 0..15, 16..31 and 30..45: 'h' where a
+ * lower-case hex digit goes, else the byte (a or b: the perms). */
+static const char tmpl_a[3][17] = { "hhhhhhhhhhhh-hhh", "hhhhhhhhh rwxs h", " hhhhhhhh hh:hh " };
+static const char tmpl_b[3][17] = { "hhhhhhhhhhhh-hhh", "hhhhhhhhh ---p h", " hhhhhhhh hh:hh " };
+
+static inline bool layout16(const unsigned char *s, int k)
+{
+	vf_v16 x, a, b, h, ok;
+	uint64_t lo, hi;
+
+	memcpy(&x, s, 16);
+	memcpy(&a, tmpl_a[k], 16);
+	memcpy(&b, tmpl_b[k], 16);
+	h = (vf_v16)(a == 'h');
+	ok = ((vf_v16)((vf_v16)(x - '0') < 10) | (vf_v16)((vf_v16)(x - 'a') < 6)) & h;
+	ok |= ((vf_v16)(x == a) | (vf_v16)(x == b)) & ~h;
+	memcpy(&lo, &ok, 8);
+	memcpy(&hi, (const unsigned char *)&ok + 8, 8);
+	return (lo & hi) == ~0ULL;
+}
+
+/* The common layout, fixed positions, 64-bit addresses of 12 digits:
+ * "7f0000000000-7f0000001000 r--p 00000000 fe:01 300000 ..." (the offset
+ * 8 to 16 digits: the series keeps a BAR index above bit 40 there).
+ * Returns where the inode ends when p[0..e) is a maps line of this layout
+ * up to there (as vf_parse_maps_line() reads it), NULL when it is not this
+ * layout or unsure (the general check decides); *olen: the offset's
+ * digits. */
+static const unsigned char *fixed_layout(const unsigned char *p, const unsigned char *e,
+					 size_t *olen)
+{
+	const unsigned char *q;
+	size_t i, o;
+
+	if (e - p < 47)
+		return NULL;
+	if (layout16(p, 0) && layout16(p + 16, 1) && layout16(p + 30, 2)) {
+		o = 8; /* bytes 0..45 as in the comment above, in three loads */
+		q = p + 39;
+	} else {
+		if (p[12] != '-' || p[25] != ' ' || p[30] != ' ')
+			return NULL;
+		if (!hex8(p) || !hex8(p + 4) || !hex8(p + 13) || !hex8(p + 17) || !hex8(p + 31))
+			return NULL;
+		if ((p[26] != 'r' && p[26] != '-') || (p[27] != 'w' && p[27] != '-') ||
+		    (p[28] != 'x' && p[28] != '-') || (p[29] != 's' && p[29] != 'p'))
+			return NULL;
+		for (o = 8; o < 17 && p + 31 + o < e && (cls[p[31 + o]] & 1); o++)
+			;
+		q = p + 31 + o; /* " MM:mm INODE" */
+		if (o > 16 || e - q < 8 || q[0] != ' ' || q[3] != ':' || q[6] != ' ' ||
+		    !(cls[q[1]] & 1) || !(cls[q[2]] & 1) || !(cls[q[4]] & 1) || !(cls[q[5]] & 1))
+			return NULL;
+	}
+	/* start <= end: as big-endian numbers, digits compare as strings */
+	if (be64(p) > be64(p + 13) || (be64(p) == be64(p + 13) && be64(p + 4) > be64(p + 17)))
+		return NULL;
+	q += 7;
+	if ((i = digits8(q, e)) == 8)
+		for (; q + i < e && (cls[q[i]] & 2); i++)
+			;
+	if (!i || i > 19 || (q + i < e && q[i] != ' '))
+		return NULL;
+	*olen = o;
+	return q + i;
+}
+
+/* after the inode: anything but a path vf_decode_mapping() looks at */
+static bool path_plain(const unsigned char *p, const unsigned char *e)
+{
+	p = skip_spaces(p, e);
 	if (p == e)
 		return true;
 	if (*p == '/')
@@ -206,15 +310,12 @@ static bool path_plain(const unsigned char *p, const unsigned char *e)
 	return true;
 }
 
-bool vf_maps_line_plain(const char *line, size_t len)
+/* The general check (any layout) of p[0..e), line ends stripped. */
+static bool plain_general(const unsigned char *p, const unsigned char *e)
 {
-	const unsigned char *p = (const unsigned char *)line, *e = p + len, *a;
+	const unsigned char *a;
 	size_t n, m, i;
 
-	while (e > p && (e[-1] == '\n' || e[-1] == '\r'))
-		e--;
-	if (plain_fixed(p, e))
-		return true;
 	/* start-end, compared as strings: equal lengths, or no leading zero */
 	if (!(n = hex_run(p, e)) || p + n >= e || p[n] != '-')
 		return false;
@@ -246,4 +347,73 @@ bool vf_maps_line_plain(const char *line, size_t len)
 		return false;
 	p += i;
 	return path_plain(p, e);
+}
+
+static inline const unsigned char *strip_eol(const unsigned char *p, const unsigned char *e)
+{
+	while (e > p && (e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	return e;
+}
+
+bool vf_maps_line_plain(const char *line, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)line, *e = strip_eol(p, p + len), *q;
+
+	size_t o;
+
+	if ((q = fixed_layout(p, e, &o)) && path_plain(q, e))
+		return true;
+	return plain_general(p, e);
+}
+
+/* The fields of a line fixed_layout() accepted, o its offset's digits, q
+ * where its inode ends: what vf_parse_maps_line() reads from it. */
+static void fixed_fields(const unsigned char *p, size_t o, const unsigned char *q,
+			 const unsigned char *e, struct vf_maps_line *out)
+{
+	const unsigned char *dev = p + 31 + o;
+	uint64_t off;
+	size_t i;
+	static const char del[] = " (deleted)";
+	const size_t dl = sizeof(del) - 1;
+	const unsigned char *s;
+	uint64_t ino = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->start = (hexval8(p) << 16) | (hexval8(p + 4) & 0xffff);
+	out->end = (hexval8(p + 13) << 16) | (hexval8(p + 17) & 0xffff);
+	memcpy(out->perms, p + 26, 4);
+	off = hexval8(p + 31);
+	for (i = 8; i < o; i++)
+		off = off << 4 | nib(p[31 + i]);
+	out->offset = off;
+	out->dev_major = hex2(dev + 1);
+	out->dev_minor = hex2(dev + 4);
+	for (s = dev + 7; s < q; s++) /* at most 19 digits: no overflow */
+		ino = ino * 10 + (uint64_t)(*s - '0');
+	out->inode = ino;
+	s = skip_spaces(q, e);
+	out->path = (const char *)s;
+	out->path_len = (size_t)(e - s);
+	if (out->path_len > dl && !memcmp(out->path + out->path_len - dl, del, dl)) {
+		out->path_len -= dl;
+		out->deleted = true;
+	}
+}
+
+int vf_maps_line_scan(const char *line, size_t len, struct vf_maps_line *out)
+{
+	const unsigned char *p = (const unsigned char *)line, *e = strip_eol(p, p + len), *q;
+	size_t o;
+
+	if ((q = fixed_layout(p, e, &o))) {
+		if (path_plain(q, e))
+			return 1;
+		fixed_fields(p, o, q, e, out);
+		return 0;
+	}
+	if (plain_general(p, e))
+		return 1;
+	return vf_parse_maps_line(line, len, out) ? -1 : 0;
 }

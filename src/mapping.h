@@ -51,4 +51,13 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
  */
 bool vf_maps_line_plain(const char *line, size_t len);
 
+/*
+ * The scan in one call: 1 when vf_maps_line_plain() is true (out not
+ * set), else vf_parse_maps_line()'s answer: 0 with *out filled as it
+ * fills it, -1 when the text is not a maps line.  The common layout is
+ * checked and read in one pass (tests/fuzz/fuzz_maps checks the three
+ * agree).
+ */
+int vf_maps_line_scan(const char *line, size_t len, struct vf_maps_line *out);
+
 #endif /* VFBUF_MAPPING_H */

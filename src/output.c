@@ -500,7 +500,13 @@ static void json_error(int code, const char *what, const char *why, const char *
 struct cellref {
 	uint32_t off, len;
 	bool set, json; /* json: the bytes are a JSON value */
+	unsigned char clean; /* CL_*: printed as is (0: look at the bytes) */
 };
+
+/* What a cell's bytes are known to need: none of them is escaped in text
+ * (CL_TEXT: its width is its length), with -r (CL_RAW) or in a JSON
+ * string (CL_JSON).  Set while the bytes are copied into the row. */
+enum { CL_TEXT = 1, CL_RAW = 2, CL_JSON = 4, CL_ALL = 7 };
 
 /* A kept row: its cells and their bytes. */
 struct row {
@@ -515,6 +521,8 @@ struct vf_table {
 	int pos[VF_MAX_COLS];    /* column id -> place shown, or -1 */
 	size_t ids[VF_MAX_COLS]; /* place shown -> column id */
 	char keys[VF_MAX_COLS][24];
+	char jkey[VF_MAX_COLS][32]; /* ', "key": ' */
+	unsigned char jklen[VF_MAX_COLS];
 	size_t nshown;
 	bool bytes, raw, noheadings, stream, event;
 	/* the current row */
@@ -536,6 +544,8 @@ struct vf_table {
 	int err;          /* errno of the first row lost */
 	size_t lost;      /* rows that could not be kept or written */
 };
+
+static void unclean_init(void);
 
 static int find_col(const struct vf_colinfo *cols, size_t ncols, const char *name, size_t len)
 {
@@ -569,6 +579,11 @@ static int add_columns(struct vf_table *t, const char *list)
 			for (i = 0; i < sizeof(t->keys[0]) - 1 && n[i]; i++)
 				k[i] = (char)tolower((unsigned char)n[i]);
 			k[i] = '\0';
+			/* ', "key": ' (keys are at most 23 bytes) */
+			memcpy(t->jkey[t->nshown], ", \"", 3);
+			memcpy(t->jkey[t->nshown] + 3, k, i);
+			memcpy(t->jkey[t->nshown] + 3 + i, "\": ", 3);
+			t->jklen[t->nshown] = (unsigned char)(i + 6);
 			t->pos[id] = (int)t->nshown;
 			t->ids[t->nshown++] = (size_t)id;
 		}
@@ -595,6 +610,7 @@ struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols, s
 		vf_error(VF_EXIT_FAIL, NULL, strerror(ENOMEM), "creating a table");
 		return NULL;
 	}
+	unclean_init();
 	t->name = name;
 	t->cols = cols;
 	t->ncols = ncols;
@@ -628,38 +644,102 @@ bool vf_table_has(const struct vf_table *t, size_t col)
 	return col < t->ncols && t->pos[col] >= 0;
 }
 
-static void row_put(struct vf_table *t, const char *s, size_t n)
+/* Room for n more bytes in the row: where they go, or NULL (the row is
+ * lost: rfail). */
+static char *row_room(struct vf_table *t, size_t n)
 {
 	if (t->rfail)
-		return;
+		return NULL;
 	if (t->rlen + n > t->rcap) {
 		size_t cap = (t->rlen + n) * 2 + 256;
 		char *b = realloc(t->rb, cap);
 
 		if (!b) {
 			t->rfail = true;
-			return;
+			return NULL;
 		}
 		t->rb = b;
 		t->rcap = cap;
 	}
-	memcpy(t->rb + t->rlen, s, n);
+	return t->rb + t->rlen;
+}
+
+static void row_put(struct vf_table *t, const char *s, size_t n)
+{
+	char *d = row_room(t, n);
+
+	if (!d)
+		return;
+	memcpy(d, s, n);
 	t->rlen += n;
 }
 
-/* Set the current row's cell col to s[0..n): text, or a JSON value. */
+/* Per byte, the CL_* it takes away (bytes escaped or measured). */
+static unsigned char unclean[256];
+
+static void unclean_init(void)
+{
+	unsigned int c;
+
+	if (unclean[0])
+		return;
+	for (c = 0; c < 256; c++)
+		unclean[c] = (unsigned char)(((c < 0x20 || c >= 0x7f) ? CL_TEXT : 0) |
+					     ((c <= 0x20 || c >= 0x7f || c == '\\') ? CL_RAW : 0) |
+					     ((c < 0x20 || c >= 0x80 || c == '"' || c == '\\') ? CL_JSON : 0));
+}
+
+/* The current row's cell col, to be given its n bytes at t->rb + t->rlen
+ * by the caller (NULL: not shown, or no memory). */
+static struct cellref *cell_at(struct vf_table *t, size_t col)
+{
+	if (!t->in_row || !vf_table_has(t, col))
+		return NULL;
+	return &t->cur[t->pos[col]];
+}
+
+/* Set the current row's cell col to s[0..n): text, or a JSON value;
+ * what it needs is found while it is copied. */
 static void set_cell(struct vf_table *t, size_t col, const char *s, size_t n, bool json)
 {
-	struct cellref *c;
+	struct cellref *c = cell_at(t, col);
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned int bad = 0;
+	size_t i;
+	char *d;
 
-	if (!t->in_row || !vf_table_has(t, col))
+	if (!c)
 		return;
-	c = &t->cur[t->pos[col]];
 	c->off = (uint32_t)t->rlen;
 	c->len = (uint32_t)n;
 	c->json = json;
 	c->set = true;
-	row_put(t, s, n);
+	if (!(d = row_room(t, n)))
+		return;
+	for (i = 0; i < n; i++) {
+		bad |= unclean[u[i]];
+		d[i] = (char)u[i];
+	}
+	c->clean = (unsigned char)(CL_ALL & ~bad);
+	t->rlen += n;
+}
+
+/* A cell of n bytes that are all digits and letters (numbers): written at
+ * the returned place by the caller, or NULL. */
+static char *set_cell_plain(struct vf_table *t, size_t col, size_t n, bool json)
+{
+	struct cellref *c = cell_at(t, col);
+	char *d;
+
+	if (!c || !(d = row_room(t, n)))
+		return NULL;
+	c->off = (uint32_t)t->rlen;
+	c->len = (uint32_t)n;
+	c->json = json;
+	c->set = true;
+	c->clean = CL_ALL;
+	t->rlen += n;
+	return d;
 }
 
 void vf_cell_strn(struct vf_table *t, size_t col, const char *s, size_t len)
@@ -701,41 +781,86 @@ static char *u64_digits(char *end, uint64_t v)
 
 static const char hexdigits[] = "0123456789abcdef";
 
-static char *u64_hex(char *end, uint64_t v)
+/* Decimal digits of v */
+static size_t dec_len(uint64_t v)
 {
-	do {
-		*--end = hexdigits[v & 15];
+	size_t n = 1;
+
+	for (; v >= 10000; v /= 10000)
+		n += 4;
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+static size_t hex_len(uint64_t v)
+{
+	return v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
+}
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* v in n (dec_len) decimal digits at d, two at a time */
+static void put_dec(char *d, size_t n, uint64_t v)
+{
+	char *e = d + n;
+
+	while (v >= 100) {
+		const char *pr = digit_pairs + 2 * (v % 100);
+
+		v /= 100;
+		*--e = pr[1];
+		*--e = pr[0];
+	}
+	if (v >= 10) {
+		*--e = digit_pairs[2 * v + 1];
+		*--e = digit_pairs[2 * v];
+	} else {
+		*--e = (char)('0' + v);
+	}
+}
+
+static void put_hex(char *d, size_t n, uint64_t v)
+{
+	while (n--) {
+		d[n] = hexdigits[v & 15];
 		v >>= 4;
-	} while (v);
-	return end;
+	}
+}
+
+/* A number cell straight into the row: decimal (JSON: a number), or hex
+ * (text), after "0x" when ox. */
+static void cell_num(struct vf_table *t, size_t col, uint64_t v, bool hex, bool ox)
+{
+	size_t pl = hex && ox ? 2 : 0, n = hex ? hex_len(v) : dec_len(v);
+	char *d = set_cell_plain(t, col, pl + n, vf.json);
+
+	if (!d)
+		return;
+	if (pl) {
+		d[0] = '0';
+		d[1] = 'x';
+	}
+	if (hex)
+		put_hex(d + pl, n, v);
+	else
+		put_dec(d, n, v);
 }
 
 void vf_cell_u64(struct vf_table *t, size_t col, uint64_t v)
 {
-	char buf[24], *e = buf + sizeof(buf), *s = u64_digits(e, v);
-
-	set_cell(t, col, s, (size_t)(e - s), vf.json);
+	cell_num(t, col, v, false, false);
 }
 
 void vf_cell_hex(struct vf_table *t, size_t col, uint64_t v)
 {
-	char buf[24], *e = buf + sizeof(buf), *s;
-
-	if (vf.json) {
-		s = u64_digits(e, v);
-	} else {
-		s = u64_hex(e, v);
-		*--s = 'x';
-		*--s = '0';
-	}
-	set_cell(t, col, s, (size_t)(e - s), vf.json);
+	cell_num(t, col, v, !vf.json, true);
 }
 
 void vf_cell_addr(struct vf_table *t, size_t col, uint64_t v)
 {
-	char buf[24], *e = buf + sizeof(buf), *s = vf.json ? u64_digits(e, v) : u64_hex(e, v);
-
-	set_cell(t, col, s, (size_t)(e - s), vf.json);
+	cell_num(t, col, v, !vf.json, false);
 }
 
 void vf_cell_bool(struct vf_table *t, size_t col, bool v)
@@ -747,14 +872,26 @@ void vf_cell_bool(struct vf_table *t, size_t col, bool v)
 
 void vf_cell_size(struct vf_table *t, size_t col, uint64_t v)
 {
-	char s[32];
+	static const char units[] = "KMGTPE";
+	size_t n;
+	char *d;
+	int u = -1;
 
 	if (vf.json || t->bytes) {
 		vf_cell_u64(t, col, v);
 		return;
 	}
-	vf_human_size(v, s, sizeof(s));
-	vf_cell_str(t, col, s);
+	/* vf_human_size(), straight into the row */
+	while (v >= 1024 && (v & 1023) == 0 && u < 5) {
+		v >>= 10;
+		u++;
+	}
+	n = dec_len(v);
+	if (!(d = set_cell_plain(t, col, n + (u >= 0), false)))
+		return;
+	put_dec(d, n, v);
+	if (u >= 0)
+		d[n] = units[u];
 }
 
 void vf_cell_text_json(struct vf_table *t, size_t col, const char *text, const char *json)
@@ -973,20 +1110,23 @@ static void json_row(struct vf_table *t, const struct cellref *c, const char *da
 	for (i = 0; i < t->nshown; i++) {
 		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
 		const char *s = data + c[i].off;
+		size_t skip = (i || t->event) ? 0 : 2; /* ', ' */
 
-		if (i || t->event)
-			ro_s(", ");
-		ro_c('"');
-		ro_s(t->keys[i]);
-		ro_s("\": ");
-		if (!c[i].set)
-			ro_s("null");
-		else if (c[i].json || (ci->type == VF_COL_NUM && is_number(s, c[i].len)))
+		ro_put(t->jkey[i] + skip, t->jklen[i] - skip);
+		if (!c[i].set) {
+			ro_put("null", 4);
+		} else if (c[i].json || (ci->type == VF_COL_NUM && is_number(s, c[i].len))) {
 			ro_put(s, c[i].len);
-		else if (ci->type == VF_COL_BOOL)
+		} else if (ci->type == VF_COL_BOOL) {
 			ro_s(c[i].len && strchr("1yYtT", *s) ? "true" : "false");
-		else
+		} else if (c[i].clean & CL_JSON) {
+			/* nothing to escape: what json_string() writes */
+			ro_c('"');
+			ro_put(s, c[i].len);
+			ro_c('"');
+		} else {
 			json_string(&k, s, c[i].len);
+		}
 	}
 	ro_c('}');
 	if (t->event)
@@ -1006,6 +1146,8 @@ static void raw_line(struct vf_table *t, const struct cellref *c, const char *da
 		if (!c)
 			text_cell(stdout, t->cols[t->ids[i]].name, strlen(t->cols[t->ids[i]].name), true,
 				  false, 0);
+		else if (c[i].set && (c[i].clean & CL_RAW))
+			ro_put(data + c[i].off, c[i].len);
 		else if (c[i].set)
 			text_cell(stdout, data + c[i].off, c[i].len, true,
 				  t->cols[t->ids[i]].type == VF_COL_LIST, 0);
@@ -1048,11 +1190,60 @@ static size_t row_lines(const struct vf_table *t, const struct cellref *c, const
 	return most;
 }
 
+static inline void ro_pad(size_t n)
+{
+	if (ro_len + n <= sizeof(ro_buf)) {
+		memset(ro_buf + ro_len, ' ', n);
+		ro_len += n;
+	} else {
+		pad(stdout, n);
+	}
+}
+
+/* A row when not on a terminal (nothing folded, cut or wrapped: what
+ * text_line() then does), a cell known to print as is measured by its
+ * length and copied once. */
+static void text_line_flat(struct vf_table *t, const struct cellref *c, const char *data)
+{
+	size_t last = 0, i;
+
+	for (i = 0; i < t->nshown; i++)
+		if (c[i].set && c[i].len)
+			last = i + 1;
+	for (i = 0; i < last; i++) {
+		const struct vf_colinfo *ci = &t->cols[t->ids[i]];
+		const char *s = data + c[i].off;
+		size_t n = c[i].set ? c[i].len : 0, w;
+		bool list = ci->type == VF_COL_LIST, right = ci->flags & SCOLS_FL_RIGHT;
+		bool as_is = !n || (c[i].clean & CL_TEXT);
+
+		if (i)
+			ro_c(' ');
+		w = as_is ? n : text_cell(NULL, s, n, false, list, 0);
+		if (w < t->width[i] && right)
+			ro_pad(t->width[i] - w);
+		if (as_is)
+			ro_put(s, n);
+		else
+			text_cell(stdout, s, n, false, list, 0);
+		if (w < t->width[i] && !right && i + 1 < last)
+			ro_pad(t->width[i] - w);
+	}
+	ro_c('\n');
+	ro_flush();
+}
+
 /* A row in text with the fixed widths (c NULL: the header): a wrapped
  * list one item a line, the other cells on its first line. */
 static void text_line(struct vf_table *t, const struct cellref *c, const char *data)
 {
-	size_t lines = row_lines(t, c, data), j, i;
+	size_t lines, j, i;
+
+	if (c && !t->term) {
+		text_line_flat(t, c, data);
+		return;
+	}
+	lines = row_lines(t, c, data);
 
 	for (j = 0; j < lines; j++) {
 		const char *cs[VF_MAX_COLS];

@@ -249,10 +249,26 @@ int vf_parse_bdf(const char *s, size_t len, struct vf_bdf *out)
 	return len >= VF_BDF_MIN && vf_scan_bdf(s, len, out) == len ? 0 : -1;
 }
 
+/* "%04x:%02x:%02x.%x" without snprintf: maps-decode formats one a row */
 void vf_format_bdf(const struct vf_bdf *b, char out[VF_BDF_LEN])
 {
-	snprintf(out, VF_BDF_LEN, "%04x:%02x:%02x.%x", b->domain, b->bus & 0xff, b->dev & 0x1f,
-		 b->fn & 7);
+	static const char hx[] = "0123456789abcdef";
+	unsigned int d = b->domain, bus = b->bus & 0xff, dev = b->dev & 0x1f;
+	size_t n = 4, i;
+
+	while (n < 8 && d >> (4 * n))
+		n++;
+	for (i = 0; i < n; i++)
+		out[i] = hx[(d >> (4 * (n - 1 - i))) & 15];
+	out[n] = ':';
+	out[n + 1] = hx[bus >> 4];
+	out[n + 2] = hx[bus & 15];
+	out[n + 3] = ':';
+	out[n + 4] = hx[dev >> 4];
+	out[n + 5] = hx[dev & 15];
+	out[n + 6] = '.';
+	out[n + 7] = hx[b->fn & 7];
+	out[n + 8] = '\0';
 }
 
 #define DMABUF_NAME_MAX (32 - 1) /* DMA_BUF_NAME_LEN less the NUL */

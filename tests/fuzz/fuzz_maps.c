@@ -8,7 +8,9 @@
  * the line; a parsed line printed back in the kernel's format parses to the
  * same fields; the decoded name lies inside the line and the VFIO device
  * name is "vfio" and digits; a line vf_maps_line_plain() lets maps-decode
- * skip unparsed parses and does not decode.
+ * skip unparsed parses and does not decode; vf_maps_line_scan() says plain
+ * exactly when it does, and otherwise reads the parser's fields or fails
+ * where it fails.
  */
 #include <inttypes.h>
 
@@ -62,10 +64,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the scan's fast path: a line it skips parses and does not decode */
 	bool plain = vf_maps_line_plain((const char *)data, size);
+	/* and the scan in one call: plain, or the parser's fields */
+	struct vf_maps_line ms;
+	int scan = vf_maps_line_scan((const char *)data, size, &ms);
 
+	FUZZ_CHECK(scan == 1 ? plain : !plain);
 	if (vf_parse_maps_line((const char *)data, size, &m)) {
-		FUZZ_CHECK(!plain);
+		FUZZ_CHECK(!plain && scan == -1);
 		return 0;
+	}
+	FUZZ_CHECK(scan != -1);
+	if (!scan) {
+		FUZZ_CHECK(ms.start == m.start && ms.end == m.end && !memcmp(ms.perms, m.perms, 5));
+		FUZZ_CHECK(ms.offset == m.offset && ms.dev_major == m.dev_major &&
+			   ms.dev_minor == m.dev_minor && ms.inode == m.inode);
+		FUZZ_CHECK(ms.path == m.path && ms.path_len == m.path_len && ms.deleted == m.deleted);
 	}
 	if (plain) {
 		FUZZ_CHECK(!vf_decode_mapping(&ctx, &m, &d));
