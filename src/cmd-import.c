@@ -56,6 +56,19 @@ static const struct vf_colinfo cols[] = {
 };
 #define DEFAULTS "IOVA,LENGTH,IOAS,SOURCE,DEVICES"
 
+/* The event that says the mapping was invalidated (-J, while holding). */
+enum { IC_IOVA, IC_LENGTH, IC_IOAS, IC_SOURCE, IC_WHY };
+static const struct vf_colinfo inval_cols[] = {
+	[IC_IOVA] = { "IOVA", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "the IOVA of the invalidated mapping" },
+	[IC_LENGTH] = { "LENGTH", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "its length" },
+	[IC_IOAS] = { "IOAS", 4, SCOLS_FL_RIGHT, VF_COL_NUM, "its IOAS" },
+	[IC_SOURCE] = { "SOURCE", 0.2, 0, VF_COL_STR, "the dma-buf" },
+	[IC_WHY] = { "WHY", 0.2, 0, VF_COL_STR, "what the probe found" },
+};
+
+/* How often a holding import probes its dma-buf (see probe_tick). */
+#define PROBE_INTERVAL 0.2
+
 enum { OPT_FD = 0x100, OPT_PID, OPT_CONNECT, OPT_BAR, OPT_IOVA, OPT_ATTACH };
 
 static const struct argp_option options[] = {
@@ -167,6 +180,11 @@ struct import {
 	bool have_exporter;
 	struct vf_device dev[MAX_ATTACH];
 	int ndev;
+	/* while holding: the probe's own IOAS (no device attached) */
+	bool have_probe;
+	uint32_t probe_ioas;
+	bool invalidated;
+	int probe_err; /* the last probe's other error, reported once */
 };
 
 /* The refusals of IOMMU_IOAS_MAP_FILE, explained (iommufd's 7.3 code). */
@@ -252,9 +270,13 @@ static int get_buffer(const struct opts *o, struct import *im)
 	return 0;
 }
 
+/* The row; with -J while holding (--hold, --exec) the event "imported"
+ * instead, as a stream of events (an invalidation may follow). */
 static int report(const struct opts *o, const struct import *im)
 {
-	struct vf_table *t = vf_table_new("imports", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &o->table);
+	bool event = vf.json && (o->hold || o->exec);
+	struct vf_table *t = vf_table_new(event ? "imported" : "imports", cols, VF_ARRAY_SIZE(cols), DEFAULTS,
+					  &o->table);
 	struct vf_list devs = { 0 };
 	int i;
 
@@ -270,11 +292,69 @@ static int report(const struct opts *o, const struct import *im)
 	if (im->ndev)
 		vf_cell_list(t, COL_DEVICES, &devs);
 	vf_list_free(&devs);
+	if (event)
+		vf_table_event(t, "");
 	return vf_table_print(t);
 }
 
+/*
+ * The mapping's invalidation.  iommufd tells no one when an exporter
+ * revokes a dma-buf (its invalidate_mappings callback just unmaps the range
+ * from every IOMMU domain), and the revoked area stays in the IOAS.  What
+ * can be seen: a new IOMMU_IOAS_MAP_FILE of a revoked buffer is ENODEV.  So
+ * a holding import maps the buffer again every PROBE_INTERVAL seconds into
+ * an IOAS of its own that no device is attached to (the probe's mapping is
+ * in no IOMMU page table; the importer's IOAS and mapping are untouched)
+ * and unmaps it.  A revocation undone (decode back on) between two probes is
+ * missed, though the importer's mapping stays dead.
+ */
+static void invalidated(struct import *im)
+{
+	static const char why[] = "the dma-buf was revoked by its exporter (memory decode off, a reset, or the "
+				  "exporter's device fd closed): a new IOMMU_IOAS_MAP_FILE of it is ENODEV";
+	struct vf_table *t;
+
+	im->invalidated = true;
+	if (!vf.quiet)
+		fprintf(stderr,
+			"vfbuf: import: the mapping at IOVA 0x%llx (0x%llx bytes, IOAS %u) of %s is invalidated: %s; "
+			"the attached devices' DMA to it faults and lands nowhere\n",
+			(unsigned long long)im->iova, (unsigned long long)im->len, im->ioas, im->what, why);
+	if (!vf.json)
+		return;
+	t = vf_table_new("invalidated", inval_cols, VF_ARRAY_SIZE(inval_cols), "IOVA,LENGTH,IOAS,SOURCE,WHY",
+			 NULL);
+	if (!t)
+		return;
+	vf_table_row(t);
+	vf_cell_hex(t, IC_IOVA, im->iova);
+	vf_cell_u64(t, IC_LENGTH, im->len);
+	vf_cell_u64(t, IC_IOAS, im->ioas);
+	vf_cell_str(t, IC_SOURCE, im->what);
+	vf_cell_str(t, IC_WHY, why);
+	vf_table_event(t, "");
+	vf_table_print(t);
+}
+
+static void probe_tick(void *arg)
+{
+	struct import *im = arg;
+	int r;
+
+	if (!im->have_probe || im->invalidated)
+		return;
+	r = vf_ioas_probe_file(im->iommufd, im->probe_ioas, im->buf, im->len);
+	if (r == -ENODEV) {
+		invalidated(im);
+	} else if (r < 0 && r != -im->probe_err) {
+		/* not a revocation (ENOMEM, say): said once, then quiet */
+		im->probe_err = -r;
+		vf_warn("probing %s for its revocation: IOMMU_IOAS_MAP_FILE: %s", im->what, vf_strerror(-r));
+	}
+}
+
 /* The command, with the attached devices' fds (and the dma-buf) inherited. */
-static int run_exec(const struct opts *o, const struct import *im)
+static int run_exec(const struct opts *o, struct import *im)
 {
 	char name[32], val[64], list[MAX_ATTACH * 32] = "";
 	size_t used = 0;
@@ -310,9 +390,8 @@ static int run_exec(const struct opts *o, const struct import *im)
 		fprintf(stderr, "vfbuf: import: running %s: %s\n", o->cmd[0], vf_strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", o->cmd[0]);
+	if ((i = vf_wait_ticking(pid, &status, vf_timespec(PROBE_INTERVAL), probe_tick, im)) < 0)
+		return vf_error_errno(VF_EXIT_FAIL, -i, NULL, "waiting for %s", o->cmd[0]);
 	return vf_child_status(status);
 }
 
@@ -353,13 +432,25 @@ static int run(int argc, char **argv)
 	vf_info("%s mapped at IOVA 0x%llx in IOAS %u", im.what, (unsigned long long)im.iova, im.ioas);
 	if ((r = report(&opt, &im)))
 		goto out;
-	if (opt.hold) {
-		if (!vf.quiet && !vf.json)
-			fprintf(stderr, "vfbuf: import: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
-				(int)getpid());
-		vf_wait_for_signal();
-	} else if (opt.exec) {
-		r = run_exec(&opt, &im);
+	if (opt.hold || opt.exec) {
+		if ((r = vf_ioas_alloc(im.iommufd, &im.probe_ioas)) < 0)
+			vf_warn("IOMMU_IOAS_ALLOC for the probe: %s; the mapping's invalidation is not watched",
+				vf_strerror(-r));
+		else
+			im.have_probe = true;
+		r = 0;
+		if (opt.hold) {
+			if (!vf.quiet && !vf.json)
+				fprintf(stderr,
+					"vfbuf: import: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
+					(int)getpid());
+			vf_wait_ticking(0, NULL, vf_timespec(PROBE_INTERVAL), probe_tick, &im);
+		} else {
+			r = run_exec(&opt, &im);
+		}
+		probe_tick(&im); /* its state at the end */
+		if (!r && im.invalidated)
+			r = VF_EXIT_REVOKED;
 	}
 out:
 	for (i = 0; i < im.ndev; i++)
