@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "device.h"
+#include "dmar.h"
 #include "dmabuf.h"
 #include "iommufd.h"
 #include "output.h"
@@ -185,6 +186,22 @@ struct import {
 	uint32_t probe_ioas;
 	bool invalidated;
 	int probe_err; /* the last probe's other error, reported once */
+	int kmsg;      /* /dev/kmsg, read for DMAR faults (root), or -1 */
+	unsigned int nfaults;
+};
+
+/* DMAR faults reported one by one; the rest are counted. */
+#define MAX_FAULTS 16
+
+/* The event of a DMAR fault in the mapping (-J, while holding). */
+enum { FC_IOVA, FC_ADDR, FC_DEVICE, FC_ACCESS, FC_REASON, FC_WHY };
+static const struct vf_colinfo fault_cols[] = {
+	[FC_IOVA] = { "IOVA", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "the mapping's IOVA" },
+	[FC_ADDR] = { "ADDR", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "the faulting address (a page)" },
+	[FC_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "the device whose DMA faulted" },
+	[FC_ACCESS] = { "ACCESS", 5, 0, VF_COL_STR, "read or write" },
+	[FC_REASON] = { "REASON", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "the DMAR fault reason" },
+	[FC_WHY] = { "WHY", 0.2, 0, VF_COL_STR, "the fault reason's text" },
 };
 
 /* The refusals of IOMMU_IOAS_MAP_FILE, explained (iommufd's 7.3 code). */
@@ -306,12 +323,22 @@ static int report(const struct opts *o, const struct import *im)
  * an IOAS of its own that no device is attached to (the probe's mapping is
  * in no IOMMU page table; the importer's IOAS and mapping are untouched)
  * and unmaps it.  A revocation undone (decode back on) between two probes is
- * missed, though the importer's mapping stays dead.
+ * missed, though the importer's mapping stays dead; VFIO_DEVICE_RESET is
+ * always undone at once (vfio-pci revokes and restores the buffer around
+ * the reset).  What then shows it: the attached devices' DMA into the
+ * mapping faults, and the Intel IOMMU logs each fault (ratelimited) in the
+ * kernel log, which a holding import reads from /dev/kmsg where it may
+ * (root): a fault of an attached device inside the mapping says it is gone.
  */
-static void invalidated(struct import *im)
+#define WHY_PROBE                                                                                      \
+	"the dma-buf was revoked by its exporter (memory decode off, a reset, or the exporter's device fd " \
+	"closed): a new IOMMU_IOAS_MAP_FILE of it is ENODEV"
+#define WHY_FAULT                                                                                      \
+	"an attached device's DMA to it faulted in the IOMMU (DMAR): the dma-buf was revoked (a reset, "   \
+	"or decode off and on again) and the mapping is gone"
+
+static void invalidated(struct import *im, const char *why)
 {
-	static const char why[] = "the dma-buf was revoked by its exporter (memory decode off, a reset, or the "
-				  "exporter's device fd closed): a new IOMMU_IOAS_MAP_FILE of it is ENODEV";
 	struct vf_table *t;
 
 	im->invalidated = true;
@@ -336,21 +363,100 @@ static void invalidated(struct import *im)
 	vf_table_print(t);
 }
 
+/* A DMAR fault of an attached device inside the mapping. */
+static void faulted(struct import *im, const struct vf_dmar_fault *f)
+{
+	char bdf[VF_BDF_LEN];
+	struct vf_table *t;
+
+	if (++im->nfaults > MAX_FAULTS)
+		return;
+	vf_format_bdf(&f->dev, bdf);
+	if (!vf.quiet)
+		fprintf(stderr,
+			"vfbuf: import: DMAR fault: DMA %s by %s at IOVA 0x%llx, in the mapping at 0x%llx: fault reason "
+			"0x%02x (%s)\n",
+			f->write ? "write" : "read", bdf, (unsigned long long)f->addr, (unsigned long long)im->iova,
+			f->reason, f->why);
+	if (vf.json &&
+	    (t = vf_table_new("dmar-fault", fault_cols, VF_ARRAY_SIZE(fault_cols),
+			      "IOVA,ADDR,DEVICE,ACCESS,REASON,WHY", NULL))) {
+		vf_table_row(t);
+		vf_cell_hex(t, FC_IOVA, im->iova);
+		vf_cell_hex(t, FC_ADDR, f->addr);
+		vf_cell_str(t, FC_DEVICE, bdf);
+		vf_cell_str(t, FC_ACCESS, f->write ? "write" : "read");
+		vf_cell_u64(t, FC_REASON, f->reason);
+		vf_cell_str(t, FC_WHY, f->why);
+		vf_table_event(t, "");
+		vf_table_print(t);
+	}
+	if (!im->invalidated)
+		invalidated(im, WHY_FAULT);
+}
+
+/* /dev/kmsg, from its end: the kernel's messages from now on (root). */
+static void kmsg_open(struct import *im)
+{
+	char path[PATH_MAX];
+
+	if (vf_path(path, sizeof(path), "/dev/kmsg"))
+		return;
+	im->kmsg = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (im->kmsg < 0) {
+		vf_info("DMAR faults are not watched: %s: %s (root reads it)", path, vf_strerror(errno));
+		return;
+	}
+	if (lseek(im->kmsg, 0, SEEK_END) < 0) {
+		close(im->kmsg);
+		im->kmsg = -1;
+	}
+}
+
+/* The DMAR faults logged since the last look, at most 256 records. */
+static void kmsg_tick(struct import *im)
+{
+	char rec[8192];
+	int n, i;
+
+	for (n = 0; n < 256 && im->kmsg >= 0; n++) {
+		ssize_t r = read(im->kmsg, rec, sizeof(rec));
+		struct vf_dmar_fault f;
+		const char *text;
+		uint64_t seq;
+		size_t tlen;
+
+		if (r < 0 && (errno == EINTR || errno == EPIPE))
+			continue; /* EPIPE: records overwritten before they were read */
+		if (r <= 0)
+			return;   /* EAGAIN: nothing new */
+		if (vf_kmsg_text(rec, (size_t)r, &seq, &text, &tlen) || vf_parse_dmar_fault(text, tlen, &f))
+			continue;
+		if (f.addr < im->iova || f.addr - im->iova >= im->len)
+			continue;
+		for (i = 0; i < im->ndev; i++)
+			if (!memcmp(&im->dev[i].pci.bdf, &f.dev, sizeof(f.dev)))
+				break;
+		if (i < im->ndev)
+			faulted(im, &f);
+	}
+}
+
 static void probe_tick(void *arg)
 {
 	struct import *im = arg;
 	int r;
 
-	if (!im->have_probe || im->invalidated)
-		return;
-	r = vf_ioas_probe_file(im->iommufd, im->probe_ioas, im->buf, im->len);
+	r = im->have_probe && !im->invalidated ? vf_ioas_probe_file(im->iommufd, im->probe_ioas, im->buf, im->len)
+					       : 0;
 	if (r == -ENODEV) {
-		invalidated(im);
+		invalidated(im, WHY_PROBE);
 	} else if (r < 0 && r != -im->probe_err) {
 		/* not a revocation (ENOMEM, say): said once, then quiet */
 		im->probe_err = -r;
 		vf_warn("probing %s for its revocation: IOMMU_IOAS_MAP_FILE: %s", im->what, vf_strerror(-r));
 	}
+	kmsg_tick(im);
 }
 
 /* The command, with the attached devices' fds (and the dma-buf) inherited. */
@@ -398,7 +504,7 @@ static int run_exec(const struct opts *o, struct import *im)
 static int run(int argc, char **argv)
 {
 	struct opts opt = { .fd = -1 };
-	struct import im = { .iommufd = -1, .buf = -1, .sock = -1 };
+	struct import im = { .iommufd = -1, .buf = -1, .sock = -1, .kmsg = -1 };
 	uint32_t flags = VF_IOAS_MAP_READABLE | VF_IOAS_MAP_WRITEABLE;
 	int r, i;
 
@@ -438,6 +544,7 @@ static int run(int argc, char **argv)
 				vf_strerror(-r));
 		else
 			im.have_probe = true;
+		kmsg_open(&im);
 		r = 0;
 		if (opt.hold) {
 			if (!vf.quiet && !vf.json)
@@ -449,6 +556,9 @@ static int run(int argc, char **argv)
 			r = run_exec(&opt, &im);
 		}
 		probe_tick(&im); /* its state at the end */
+		if (im.nfaults > MAX_FAULTS && !vf.quiet)
+			fprintf(stderr, "vfbuf: import: %u more DMAR faults in the mapping, not shown\n",
+				im.nfaults - MAX_FAULTS);
 		if (!r && im.invalidated)
 			r = VF_EXIT_REVOKED;
 	}
@@ -463,6 +573,8 @@ out:
 		close(im.sock);
 	if (im.iommufd >= 0)
 		close(im.iommufd);
+	if (im.kmsg >= 0)
+		close(im.kmsg);
 	return r;
 }
 
