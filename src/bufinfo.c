@@ -66,7 +66,7 @@ static bool total_line(const char *s, size_t n, unsigned long *count)
 	size_t lp = sizeof(pre) - 1, lq = sizeof(post) - 1, i;
 	unsigned long v = 0;
 
-	if (n <= lp + lq || memcmp(s, pre, lp) || memcmp(s + n - lq, post, lq))
+	if (n <= lp + lq || memcmp(s, pre, lp) != 0 || memcmp(s + n - lq, post, lq) != 0)
 		return false;
 	if (n - lp - lq > 9)
 		return false;

@@ -64,7 +64,7 @@ static const struct vf_colinfo inval_cols[] = {
 	[IC_LENGTH] = { "LENGTH", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "its length" },
 	[IC_IOAS] = { "IOAS", 4, SCOLS_FL_RIGHT, VF_COL_NUM, "its IOAS" },
 	[IC_SOURCE] = { "SOURCE", 0.2, 0, VF_COL_STR, "the dma-buf" },
-	[IC_WHY] = { "WHY", 0.2, 0, VF_COL_STR, "what the probe found" },
+	[IC_WHY] = { "WHY", 0.2, 0, VF_COL_STR, "what showed it (the probe or a DMAR fault)" },
 };
 
 /* How often a holding import probes its dma-buf (see probe_tick). */
@@ -165,7 +165,9 @@ static const struct argp argp = {
 	options, parse, "[-- COMMAND [ARG...]]",
 	"Import a VFIO dma-buf into an iommufd IOAS (IOMMU_IOAS_MAP_FILE) with the --attach "
 	"devices attached through their cdevs, so that their DMA reaches the exporter's BAR; "
-	"then report it and close it, --hold it, or run a command (--exec).\v",
+	"then report it and close it, --hold it, or run a command (--exec).  While it holds, the buffer is "
+	"probed every 200 ms (and DMAR faults read from /dev/kmsg, as root): an invalidated mapping is "
+	"reported, and the exit status is then 3.\v",
 	children, help_filter, NULL
 };
 

@@ -5,6 +5,7 @@
 #include "dmar.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* s[*i...] starts with lit: skip it. */
@@ -12,7 +13,7 @@ static bool lit(const char *s, size_t n, size_t *i, const char *l)
 {
 	size_t ll = strlen(l);
 
-	if (n - *i < ll || memcmp(s + *i, l, ll))
+	if (n - *i < ll || memcmp(s + *i, l, ll) != 0)
 		return false;
 	*i += ll;
 	return true;
@@ -63,7 +64,7 @@ static bool decnum(const char *s, size_t n, size_t *i, uint64_t *v, uint64_t max
 static bool device(const char *s, size_t n, size_t *i, struct vf_bdf *b)
 {
 	const char *end;
-	char full[VF_BDF_LEN];
+	char full[VF_BDF_LEN] = "";
 	size_t len;
 
 	if (!lit(s, n, i, "["))
@@ -73,8 +74,7 @@ static bool device(const char *s, size_t n, size_t *i, struct vf_bdf *b)
 		return false;
 	len = (size_t)(end - (s + *i));
 	if (len == 7) { /* BB:DD.F: segment 0 */
-		memcpy(full, "0000:", 5);
-		memcpy(full + 5, s + *i, 7);
+		snprintf(full, sizeof(full), "0000:%.7s", s + *i);
 		if (vf_parse_bdf(full, 12, b))
 			return false;
 	} else if (len < VF_BDF_MIN || len > VF_BDF_MAX || vf_parse_bdf(s + *i, len, b)) {

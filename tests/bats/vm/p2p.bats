@@ -311,3 +311,28 @@ XPATTERN=vfbuf-import-exporter-gone-LMNO
 	run dmar_faults "$niova"
 	assert_output --partial "PTE Write access is not set"
 }
+
+@test "vfbuf import --hold -J: the exporter killed while it holds, the invalidated event comes at once; released, exit 3" {
+	sock=$BATS_TEST_TMPDIR/hold.sock out=$BATS_TEST_TMPDIR/hold.out
+	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range "0:$SIZE" --serve "$sock" > "$BATS_TEST_TMPDIR/serve.log" 2>&1 &
+	srv=$!
+	for _ in $(seq 50); do grep -q '^serving' "$BATS_TEST_TMPDIR/serve.log" && break; sleep 0.1; done
+	vfbuf -J import --connect "$sock" --attach "$VFBUF_EDU" --hold > "$out" 2> "$BATS_TEST_TMPDIR/hold.err" &
+	imp=$!
+	for _ in $(seq 50); do grep -q '"event": "imported"' "$out" && break; sleep 0.1; done
+	run cat "$out"
+	assert_line --index 0 --regexp '^\{"event": "imported", "iova": [0-9]+, "length": 65536, '
+	kill -9 "$srv"
+	wait "$srv" || true
+	# the probe runs every 200 ms: well within 3 s
+	for _ in $(seq 30); do grep -q '"event": "invalidated"' "$out" && break; sleep 0.1; done
+	run cat "$out"
+	assert_line --index 1 --regexp '^\{"event": "invalidated", "iova": [0-9]+, "length": 65536, "ioas": [0-9]+, "source": "the dma-buf from [^"]*", "why": "the dma-buf was revoked by its exporter'
+	kill -TERM "$imp"
+	rc=0
+	wait "$imp" || rc=$?
+	cat "$BATS_TEST_TMPDIR/hold.err"
+	[ "$rc" = 3 ] || fail "import --hold exited $rc, not 3"
+	run cat "$out"
+	[ "${#lines[@]}" = 2 ]
+}
