@@ -255,7 +255,7 @@ readback() {
 # ---- the other revocations: the exporter's device fd closed, a reset ----
 # ivshmem offsets (tests/vm/ivshmem-expect): the seed at XSEED_OFF; edu's
 # DMA after the exporter was killed to XDST_OFF (must not land).
-XSEED_OFF=0x5000 XDST_OFF=0x6000
+XSEED_OFF=0x7800 XDST_OFF=0x7000
 XPATTERN=vfbuf-import-exporter-gone-LMNO
 
 @test "vfbuf import --connect: the exporter killed (its device fd closed), edu's DMA faults and import says so" {
