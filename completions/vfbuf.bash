@@ -52,7 +52,7 @@ _vfbuf_cols_list_bars='BDF BAR SIZE TYPE BITS PREFETCH FLAGS MMAP OFFSET'
 
 # vfbuf stat
 _vfbuf_opts_stat='-p|--pid=pid -f|--fd=fd @table @global'
-_vfbuf_cols_stat='KIND INODE SIZE EXPORTER NAME DEVICE BAR HOLDERS MAPS COUNT'
+_vfbuf_cols_stat='KIND INODE SIZE EXPORTER NAME DEVICE BAR HOLDERS MAPS COUNT IMPORTERS'
 
 # vfbuf maps-decode
 _vfbuf_opts_maps_decode='-a|--all -e|--everything -f|--file=file @table @global'

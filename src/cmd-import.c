@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "device.h"
+#include "dmar.h"
 #include "dmabuf.h"
 #include "iommufd.h"
 #include "output.h"
@@ -55,6 +56,19 @@ static const struct vf_colinfo cols[] = {
 	[COL_DEVICES] = { "DEVICES", 0.2, SCOLS_FL_WRAP, VF_COL_LIST, "devices attached to the IOAS (their DMA reaches the buffer)" },
 };
 #define DEFAULTS "IOVA,LENGTH,IOAS,SOURCE,DEVICES"
+
+/* The event that says the mapping was invalidated (-J, while holding). */
+enum { IC_IOVA, IC_LENGTH, IC_IOAS, IC_SOURCE, IC_WHY };
+static const struct vf_colinfo inval_cols[] = {
+	[IC_IOVA] = { "IOVA", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "the IOVA of the invalidated mapping" },
+	[IC_LENGTH] = { "LENGTH", 6, SCOLS_FL_RIGHT, VF_COL_NUM, "its length" },
+	[IC_IOAS] = { "IOAS", 4, SCOLS_FL_RIGHT, VF_COL_NUM, "its IOAS" },
+	[IC_SOURCE] = { "SOURCE", 0.2, 0, VF_COL_STR, "the dma-buf" },
+	[IC_WHY] = { "WHY", 0.2, 0, VF_COL_STR, "what showed it (the probe or a DMAR fault)" },
+};
+
+/* How often a holding import probes its dma-buf (see probe_tick). */
+#define PROBE_INTERVAL 0.2
 
 enum { OPT_FD = 0x100, OPT_PID, OPT_CONNECT, OPT_BAR, OPT_IOVA, OPT_ATTACH };
 
@@ -151,7 +165,9 @@ static const struct argp argp = {
 	options, parse, "[-- COMMAND [ARG...]]",
 	"Import a VFIO dma-buf into an iommufd IOAS (IOMMU_IOAS_MAP_FILE) with the --attach "
 	"devices attached through their cdevs, so that their DMA reaches the exporter's BAR; "
-	"then report it and close it, --hold it, or run a command (--exec).\v",
+	"then report it and close it, --hold it, or run a command (--exec).  While it holds, the buffer is "
+	"probed every 200 ms (and DMAR faults read from /dev/kmsg, as root): an invalidated mapping is "
+	"reported, and the exit status is then 3.\v",
 	children, help_filter, NULL
 };
 
@@ -167,6 +183,27 @@ struct import {
 	bool have_exporter;
 	struct vf_device dev[MAX_ATTACH];
 	int ndev;
+	/* while holding: the probe's own IOAS (no device attached) */
+	bool have_probe;
+	uint32_t probe_ioas;
+	bool invalidated;
+	int probe_err; /* the last probe's other error, reported once */
+	int kmsg;      /* /dev/kmsg, read for DMAR faults (root), or -1 */
+	unsigned int nfaults;
+};
+
+/* DMAR faults reported one by one; the rest are counted. */
+#define MAX_FAULTS 16
+
+/* The event of a DMAR fault in the mapping (-J, while holding). */
+enum { FC_IOVA, FC_ADDR, FC_DEVICE, FC_ACCESS, FC_REASON, FC_WHY };
+static const struct vf_colinfo fault_cols[] = {
+	[FC_IOVA] = { "IOVA", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "the mapping's IOVA" },
+	[FC_ADDR] = { "ADDR", 12, SCOLS_FL_RIGHT, VF_COL_NUM, "the faulting address (a page)" },
+	[FC_DEVICE] = { "DEVICE", 12, 0, VF_COL_STR, "the device whose DMA faulted" },
+	[FC_ACCESS] = { "ACCESS", 5, 0, VF_COL_STR, "read or write" },
+	[FC_REASON] = { "REASON", 3, SCOLS_FL_RIGHT, VF_COL_NUM, "the DMAR fault reason" },
+	[FC_WHY] = { "WHY", 0.2, 0, VF_COL_STR, "the fault reason's text" },
 };
 
 /* The refusals of IOMMU_IOAS_MAP_FILE, explained (iommufd's 7.3 code). */
@@ -252,9 +289,13 @@ static int get_buffer(const struct opts *o, struct import *im)
 	return 0;
 }
 
+/* The row; with -J while holding (--hold, --exec) the event "imported"
+ * instead, as a stream of events (an invalidation may follow). */
 static int report(const struct opts *o, const struct import *im)
 {
-	struct vf_table *t = vf_table_new("imports", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &o->table);
+	bool event = vf.json && (o->hold || o->exec);
+	struct vf_table *t = vf_table_new(event ? "imported" : "imports", cols, VF_ARRAY_SIZE(cols), DEFAULTS,
+					  &o->table);
 	struct vf_list devs = { 0 };
 	int i;
 
@@ -270,11 +311,158 @@ static int report(const struct opts *o, const struct import *im)
 	if (im->ndev)
 		vf_cell_list(t, COL_DEVICES, &devs);
 	vf_list_free(&devs);
+	if (event)
+		vf_table_event(t, "");
 	return vf_table_print(t);
 }
 
+/*
+ * The mapping's invalidation.  iommufd tells no one when an exporter
+ * revokes a dma-buf (its invalidate_mappings callback just unmaps the range
+ * from every IOMMU domain), and the revoked area stays in the IOAS.  What
+ * can be seen: a new IOMMU_IOAS_MAP_FILE of a revoked buffer is ENODEV.  So
+ * a holding import maps the buffer again every PROBE_INTERVAL seconds into
+ * an IOAS of its own that no device is attached to (the probe's mapping is
+ * in no IOMMU page table; the importer's IOAS and mapping are untouched)
+ * and unmaps it.  A revocation undone (decode back on) between two probes is
+ * missed, though the importer's mapping stays dead; VFIO_DEVICE_RESET is
+ * always undone at once (vfio-pci revokes and restores the buffer around
+ * the reset).  What then shows it: the attached devices' DMA into the
+ * mapping faults, and the Intel IOMMU logs each fault (ratelimited) in the
+ * kernel log, which a holding import reads from /dev/kmsg where it may
+ * (root): a fault of an attached device inside the mapping says it is gone.
+ */
+#define WHY_PROBE                                                                                      \
+	"the dma-buf was revoked by its exporter (memory decode off, a reset, or the exporter's device fd " \
+	"closed): a new IOMMU_IOAS_MAP_FILE of it is ENODEV"
+#define WHY_FAULT                                                                                      \
+	"an attached device's DMA to it faulted in the IOMMU (DMAR): the dma-buf was revoked (a reset, "   \
+	"or decode off and on again) and the mapping is gone"
+
+static void invalidated(struct import *im, const char *why)
+{
+	struct vf_table *t;
+
+	im->invalidated = true;
+	if (!vf.quiet)
+		fprintf(stderr,
+			"vfbuf: import: the mapping at IOVA 0x%llx (0x%llx bytes, IOAS %u) of %s is invalidated: %s; "
+			"the attached devices' DMA to it faults and lands nowhere\n",
+			(unsigned long long)im->iova, (unsigned long long)im->len, im->ioas, im->what, why);
+	if (!vf.json)
+		return;
+	t = vf_table_new("invalidated", inval_cols, VF_ARRAY_SIZE(inval_cols), "IOVA,LENGTH,IOAS,SOURCE,WHY",
+			 NULL);
+	if (!t)
+		return;
+	vf_table_row(t);
+	vf_cell_hex(t, IC_IOVA, im->iova);
+	vf_cell_u64(t, IC_LENGTH, im->len);
+	vf_cell_u64(t, IC_IOAS, im->ioas);
+	vf_cell_str(t, IC_SOURCE, im->what);
+	vf_cell_str(t, IC_WHY, why);
+	vf_table_event(t, "");
+	vf_table_print(t);
+}
+
+/* A DMAR fault of an attached device inside the mapping. */
+static void faulted(struct import *im, const struct vf_dmar_fault *f)
+{
+	char bdf[VF_BDF_LEN];
+	struct vf_table *t;
+
+	if (++im->nfaults > MAX_FAULTS)
+		return;
+	vf_format_bdf(&f->dev, bdf);
+	if (!vf.quiet)
+		fprintf(stderr,
+			"vfbuf: import: DMAR fault: DMA %s by %s at IOVA 0x%llx, in the mapping at 0x%llx: fault reason "
+			"0x%02x (%s)\n",
+			f->write ? "write" : "read", bdf, (unsigned long long)f->addr, (unsigned long long)im->iova,
+			f->reason, f->why);
+	if (vf.json &&
+	    (t = vf_table_new("dmar-fault", fault_cols, VF_ARRAY_SIZE(fault_cols),
+			      "IOVA,ADDR,DEVICE,ACCESS,REASON,WHY", NULL))) {
+		vf_table_row(t);
+		vf_cell_hex(t, FC_IOVA, im->iova);
+		vf_cell_hex(t, FC_ADDR, f->addr);
+		vf_cell_str(t, FC_DEVICE, bdf);
+		vf_cell_str(t, FC_ACCESS, f->write ? "write" : "read");
+		vf_cell_u64(t, FC_REASON, f->reason);
+		vf_cell_str(t, FC_WHY, f->why);
+		vf_table_event(t, "");
+		vf_table_print(t);
+	}
+	if (!im->invalidated)
+		invalidated(im, WHY_FAULT);
+}
+
+/* /dev/kmsg, from its end: the kernel's messages from now on (root). */
+static void kmsg_open(struct import *im)
+{
+	char path[PATH_MAX];
+
+	if (vf_path(path, sizeof(path), "/dev/kmsg"))
+		return;
+	im->kmsg = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (im->kmsg < 0) {
+		vf_info("DMAR faults are not watched: %s: %s (root reads it)", path, vf_strerror(errno));
+		return;
+	}
+	if (lseek(im->kmsg, 0, SEEK_END) < 0) {
+		close(im->kmsg);
+		im->kmsg = -1;
+	}
+}
+
+/* The DMAR faults logged since the last look, at most 256 records. */
+static void kmsg_tick(struct import *im)
+{
+	char rec[8192];
+	int n, i;
+
+	for (n = 0; n < 256 && im->kmsg >= 0; n++) {
+		ssize_t r = read(im->kmsg, rec, sizeof(rec));
+		struct vf_dmar_fault f;
+		const char *text;
+		uint64_t seq;
+		size_t tlen;
+
+		if (r < 0 && (errno == EINTR || errno == EPIPE))
+			continue; /* EPIPE: records overwritten before they were read */
+		if (r <= 0)
+			return;   /* EAGAIN: nothing new */
+		if (vf_kmsg_text(rec, (size_t)r, &seq, &text, &tlen) || vf_parse_dmar_fault(text, tlen, &f))
+			continue;
+		if (f.addr < im->iova || f.addr - im->iova >= im->len)
+			continue;
+		for (i = 0; i < im->ndev; i++)
+			if (!memcmp(&im->dev[i].pci.bdf, &f.dev, sizeof(f.dev)))
+				break;
+		if (i < im->ndev)
+			faulted(im, &f);
+	}
+}
+
+static void probe_tick(void *arg)
+{
+	struct import *im = arg;
+	int r;
+
+	r = im->have_probe && !im->invalidated ? vf_ioas_probe_file(im->iommufd, im->probe_ioas, im->buf, im->len)
+					       : 0;
+	if (r == -ENODEV) {
+		invalidated(im, WHY_PROBE);
+	} else if (r < 0 && r != -im->probe_err) {
+		/* not a revocation (ENOMEM, say): said once, then quiet */
+		im->probe_err = -r;
+		vf_warn("probing %s for its revocation: IOMMU_IOAS_MAP_FILE: %s", im->what, vf_strerror(-r));
+	}
+	kmsg_tick(im);
+}
+
 /* The command, with the attached devices' fds (and the dma-buf) inherited. */
-static int run_exec(const struct opts *o, const struct import *im)
+static int run_exec(const struct opts *o, struct import *im)
 {
 	char name[32], val[64], list[MAX_ATTACH * 32] = "";
 	size_t used = 0;
@@ -310,16 +498,15 @@ static int run_exec(const struct opts *o, const struct import *im)
 		fprintf(stderr, "vfbuf: import: running %s: %s\n", o->cmd[0], vf_strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return vf_error_errno(VF_EXIT_FAIL, errno, NULL, "waiting for %s", o->cmd[0]);
+	if ((i = vf_wait_ticking(pid, &status, vf_timespec(PROBE_INTERVAL), probe_tick, im)) < 0)
+		return vf_error_errno(VF_EXIT_FAIL, -i, NULL, "waiting for %s", o->cmd[0]);
 	return vf_child_status(status);
 }
 
 static int run(int argc, char **argv)
 {
 	struct opts opt = { .fd = -1 };
-	struct import im = { .iommufd = -1, .buf = -1, .sock = -1 };
+	struct import im = { .iommufd = -1, .buf = -1, .sock = -1, .kmsg = -1 };
 	uint32_t flags = VF_IOAS_MAP_READABLE | VF_IOAS_MAP_WRITEABLE;
 	int r, i;
 
@@ -353,13 +540,29 @@ static int run(int argc, char **argv)
 	vf_info("%s mapped at IOVA 0x%llx in IOAS %u", im.what, (unsigned long long)im.iova, im.ioas);
 	if ((r = report(&opt, &im)))
 		goto out;
-	if (opt.hold) {
-		if (!vf.quiet && !vf.json)
-			fprintf(stderr, "vfbuf: import: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
-				(int)getpid());
-		vf_wait_for_signal();
-	} else if (opt.exec) {
-		r = run_exec(&opt, &im);
+	if (opt.hold || opt.exec) {
+		if ((r = vf_ioas_alloc(im.iommufd, &im.probe_ioas)) < 0)
+			vf_warn("IOMMU_IOAS_ALLOC for the probe: %s; the mapping's invalidation is not watched",
+				vf_strerror(-r));
+		else
+			im.have_probe = true;
+		kmsg_open(&im);
+		r = 0;
+		if (opt.hold) {
+			if (!vf.quiet && !vf.json)
+				fprintf(stderr,
+					"vfbuf: import: pid %d holds the mapping; SIGINT, SIGTERM or SIGHUP releases it\n",
+					(int)getpid());
+			vf_wait_ticking(0, NULL, vf_timespec(PROBE_INTERVAL), probe_tick, &im);
+		} else {
+			r = run_exec(&opt, &im);
+		}
+		probe_tick(&im); /* its state at the end */
+		if (im.nfaults > MAX_FAULTS && !vf.quiet)
+			fprintf(stderr, "vfbuf: import: %u more DMAR faults in the mapping, not shown\n",
+				im.nfaults - MAX_FAULTS);
+		if (!r && im.invalidated)
+			r = VF_EXIT_REVOKED;
 	}
 out:
 	for (i = 0; i < im.ndev; i++)
@@ -372,6 +575,8 @@ out:
 		close(im.sock);
 	if (im.iommufd >= 0)
 		close(im.iommufd);
+	if (im.kmsg >= 0)
+		close(im.kmsg);
 	return r;
 }
 

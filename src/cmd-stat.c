@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bufinfo.h"
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
@@ -24,7 +25,7 @@ struct opts {
 
 enum {
 	COL_KIND, COL_INODE, COL_SIZE, COL_EXPORTER, COL_NAME, COL_DEVICE, COL_BAR,
-	COL_HOLDERS, COL_MAPS, COL_COUNT,
+	COL_HOLDERS, COL_MAPS, COL_COUNT, COL_IMPORTERS,
 };
 static const struct vf_colinfo cols[] = {
 	[COL_KIND] = { "KIND", 6, 0, VF_COL_STR, "dmabuf, or vfio-device for a VFIO device fd" },
@@ -39,8 +40,11 @@ static const struct vf_colinfo cols[] = {
 	[COL_MAPS] = { "MAPS", 0.2, SCOLS_FL_WRAP, VF_COL_LIST,
 			"mappings: PID:START-END, one a line (JSON: [{pid, start, end}])" },
 	[COL_COUNT] = { "COUNT", 5, SCOLS_FL_RIGHT, VF_COL_NUM, "file reference count (fdinfo count)" },
+	[COL_IMPORTERS] = { "IMPORTERS", 0.2, SCOLS_FL_WRAP, VF_COL_LIST,
+			     "devices attached to the dma-buf (debugfs dma_buf/bufinfo; - where unknown)" },
 };
-#define DEFAULTS "KIND,INODE,SIZE,EXPORTER,NAME,DEVICE,BAR,HOLDERS,MAPS"
+#define DEFAULTS "KIND,INODE,SIZE,EXPORTER,NAME,DEVICE,BAR,HOLDERS,MAPS,IMPORTERS"
+#define BUFINFO "/sys/kernel/debug/dma_buf/bufinfo"
 
 /* One holder or mapping: text PID(COMM):FD or PID:START-END, JSON an object. */
 static void add_holder(struct vf_list *l, pid_t pid, const char *comm, int fd)
@@ -77,6 +81,8 @@ struct entry {
 	bool has_bar;     /* from the name */
 	unsigned int bar;
 	struct vf_list holders, maps;
+	bool has_importers, importers_bad; /* from bufinfo; a second record of it */
+	struct vf_list importers;
 };
 
 /* What a run collects. */
@@ -264,17 +270,85 @@ static int cmp_entry(const void *a, const void *b)
 	return 0;
 }
 
+static int cmp_ino(const void *key, const void *elem)
+{
+	const struct entry *e = elem;
+	uint64_t ino = *(const uint64_t *)key;
+
+	if (e->vfio_device)
+		return -1; /* dma-bufs come first */
+	return ino < e->ino ? -1 : ino > e->ino;
+}
+
+/* One bufinfo record: the importers of the dma-buf with its inode. */
+static void take_importers(struct scan *st, const struct vf_bufinfo_rec *rec)
+{
+	struct entry *e = st->n ? bsearch(&rec->ino, st->v, st->n, sizeof(st->v[0]), cmp_ino) : NULL;
+	unsigned int i;
+
+	if (!e)
+		return;
+	if (e->has_importers || e->importers_bad || !rec->ok) {
+		/* the same inode twice, or a record not of the kernel's shape */
+		e->importers_bad = true;
+		e->has_importers = false;
+		return;
+	}
+	e->has_importers = true;
+	for (i = 0; i < rec->ndev; i++)
+		vf_list_strval(&e->importers, rec->dev[i]);
+}
+
+/* Each dma-buf's importers (the entries sorted).  0 or -errno. */
+static int load_importers(struct scan *st)
+{
+	struct vf_bufinfo bi = { 0 };
+	struct vf_bufinfo_rec rec;
+	char path[PATH_MAX];
+	struct vf_lines r;
+	const char *line;
+	size_t len;
+	FILE *f;
+	int err;
+
+	if ((err = vf_path(path, sizeof(path), BUFINFO)))
+		return err;
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	if (vf_lines_open(&r, f)) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while ((line = vf_lines_next(&r, &len)))
+		if (vf_bufinfo_line(&bi, line, len, &rec))
+			take_importers(st, &rec);
+	if (vf_bufinfo_end(&bi, &rec))
+		take_importers(st, &rec);
+	err = r.err;
+	vf_lines_close(&r);
+	fclose(f);
+	return -err;
+}
+
 static int print_table(struct scan *st)
 {
 	struct vf_table *t = vf_table_new("dmabufs", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &st->o->table);
 	size_t i;
+	int r;
 
 	if (!t)
 		return VF_EXIT_USAGE;
 	/* JSON and -r go out row by row; text is fitted by libsmartcols,
 	 * the lists one item a line */
+	size_t unknown = 0, nbufs = 0;
+	int ierr = 0;
+
 	if (st->n)
 		qsort(st->v, st->n, sizeof(st->v[0]), cmp_entry);
+	for (i = 0; i < st->n; i++)
+		nbufs += !st->v[i].vfio_device;
+	if (nbufs && vf_table_has(t, COL_IMPORTERS))
+		ierr = load_importers(st);
 	for (i = 0; i < st->n; i++) {
 		struct entry *e = &st->v[i];
 
@@ -293,8 +367,22 @@ static int print_table(struct scan *st)
 		vf_cell_list(t, COL_MAPS, &e->maps);
 		if (e->has_count)
 			vf_cell_u64(t, COL_COUNT, e->count);
+		if (e->has_importers)
+			vf_cell_list(t, COL_IMPORTERS, &e->importers);
+		else if (!e->vfio_device && vf_table_has(t, COL_IMPORTERS)) {
+			vf_cell_text_json(t, COL_IMPORTERS, "-", "null");
+			unknown++;
+		}
 	}
-	return vf_table_print(t);
+	r = vf_table_print(t);
+	if (ierr)
+		vf_warn("IMPORTERS unknown: %s%s: %s; %s", vf.sysroot, BUFINFO, vf_strerror(-ierr),
+			ierr == -ENOENT ? "it is there where debugfs is mounted (CONFIG_DEBUG_FS)"
+					: "debugfs is readable by root only");
+	else if (unknown)
+		vf_warn("IMPORTERS unknown for %zu dma-buf%s: not in %s%s, or its record there is not the kernel's shape",
+			unknown, unknown > 1 ? "s" : "", vf.sysroot, BUFINFO);
+	return r;
 }
 
 static const struct argp_option options[] = {
@@ -387,6 +475,7 @@ static int run(int argc, char **argv)
 	for (i = 0; i < st->n; i++) {
 		vf_list_free(&st->v[i].holders);
 		vf_list_free(&st->v[i].maps);
+		vf_list_free(&st->v[i].importers);
 	}
 	free(st->v);
 	return r;

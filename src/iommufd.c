@@ -99,6 +99,18 @@ int vf_ioas_unmap(int iommufd, uint32_t ioas_id, uint64_t iova, uint64_t length,
 	return 0;
 }
 
+int vf_ioas_probe_file(int iommufd, uint32_t ioas_id, int fd, uint64_t length)
+{
+	uint64_t iova = 0, done = 0;
+	int r;
+
+	r = vf_ioas_map_file(iommufd, ioas_id, fd, 0, length, VF_IOAS_MAP_READABLE, &iova);
+	if (r < 0)
+		return r;
+	r = vf_ioas_unmap(iommufd, ioas_id, iova, length, &done);
+	return r < 0 ? r : 0;
+}
+
 int vf_ioas_iova_ranges(int iommufd, uint32_t ioas_id, struct vf_iova_range *ranges,
 			uint32_t max, uint64_t *alignment)
 {

@@ -174,6 +174,16 @@ int vf_ioas_unmap(int iommufd, uint32_t ioas_id, uint64_t iova, uint64_t length,
 		  uint64_t *unmapped);
 
 /*
+ * Whether fd (a dma-buf) may still be mapped: IOMMU_IOAS_MAP_FILE of
+ * [0, length) into ioas_id at an IOVA the kernel picks (readable only),
+ * then IOMMU_IOAS_UNMAP of it.  Meant for an IOAS no device is attached
+ * to, so that the probe's mapping is in no IOMMU page table and another
+ * IOAS's mapping of the same buffer is not touched.  0 (mappable), or
+ * -errno of the MAP_FILE (ENODEV: the buffer is revoked) or of the UNMAP.
+ */
+int vf_ioas_probe_file(int iommufd, uint32_t ioas_id, int fd, uint64_t length);
+
+/*
  * IOMMU_IOAS_IOVA_RANGES: the IOVA ranges the IOAS may map (which shrink as
  * devices are attached: their reserved regions and aperture).  Up to max
  * ranges go to ranges[] (may be NULL when max is 0); *alignment (may be

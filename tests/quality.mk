@@ -17,7 +17,7 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_BUILD := build/fuzz
-FUZZERS ?= numbers maps fdinfo bdf select names vend columns args
+FUZZERS ?= numbers maps fdinfo bdf select names vend columns args bufinfo dmar
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
 	-DFUZZ_SYSROOT='"$(CURDIR)/tests/fixtures/sysroot"'

@@ -110,3 +110,71 @@ teardown() {
 	assert_equal "$stderr" "vfbuf: stat: reading the fds of process 400: Permission denied (EACCES)
 hint: reading another user's fds needs root (CAP_DAC_READ_SEARCH to list them, CAP_SYS_PTRACE to read them)"
 }
+
+# ---- IMPORTERS: debugfs dma_buf/bufinfo (the fixture's: mk-sysroot) ----
+
+@test "stat: IMPORTERS are the devices bufinfo lists as attached, matched by inode" {
+	run --separate-stderr vf -J stat -o INODE,IMPORTERS
+	assert_success
+	assert_equal "$stderr" ""
+	jq_ok '[.dmabufs[] | select(.inode != null)] == [{"inode":1,"importers":["iommu"]},{"inode":2,"importers":[]},{"inode":9,"importers":["0000:00:02.0","0000:00:04.0"]},{"inode":12,"importers":[]},{"inode":30,"importers":[]}]'
+	# a VFIO device fd has none
+	jq_ok '[.dmabufs[] | select(.inode == null) | .importers] == [null, null, null]'
+	run --separate-stderr vf stat -r -n -o INODE,IMPORTERS
+	assert_line --index 0 "1 iommu"
+	assert_line --index 2 "9 0000:00:02.0,0000:00:04.0"
+}
+
+# bufinfo_copy: the fixture in $BATS_TEST_TMPDIR/root, its bufinfo at $BI
+bufinfo_copy() {
+	cp -a "$FIX" "$BATS_TEST_TMPDIR/root"
+	BI=$BATS_TEST_TMPDIR/root/sys/kernel/debug/dma_buf/bufinfo
+}
+
+@test "stat: without bufinfo IMPORTERS is - (null) and a warning says why; not asked for, nothing" {
+	bufinfo_copy
+	rm "$BI"
+	run --separate-stderr "$VFBUF" --sysroot "$BATS_TEST_TMPDIR/root" stat -r -n -o INODE,IMPORTERS
+	assert_success
+	assert_line --index 0 "1 -"
+	assert_equal "$stderr" "vfbuf: stat: warning: IMPORTERS unknown: $BATS_TEST_TMPDIR/root/sys/kernel/debug/dma_buf/bufinfo: No such file or directory (ENOENT); it is there where debugfs is mounted (CONFIG_DEBUG_FS)"
+	run --separate-stderr "$VFBUF" --sysroot "$BATS_TEST_TMPDIR/root" -J stat -o INODE,IMPORTERS
+	assert_success
+	jq_ok '[.dmabufs[] | select(.inode != null) | .importers] == [null, null, null, null, null]'
+	# the column not shown: bufinfo is not read, nothing to warn about
+	run --separate-stderr "$VFBUF" --sysroot "$BATS_TEST_TMPDIR/root" stat -o INODE
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+@test "stat: bufinfo unreadable (not root): IMPORTERS unknown, the warning says debugfs is root's" {
+	unreadable_copy
+	chmod 0700 "$ROOT/root/sys/kernel/debug"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$VFBUF" --sysroot "$ROOT/root" stat --pid 200 -r -n -o INODE,IMPORTERS
+	assert_success
+	assert_line --index 0 "1 -"
+	assert_equal "$stderr" "vfbuf: stat: warning: IMPORTERS unknown: $ROOT/root/sys/kernel/debug/dma_buf/bufinfo: Permission denied (EACCES); debugfs is readable by root only"
+}
+
+@test "stat: a bufinfo record not of the kernel's shape (a faked name) is not used" {
+	bufinfo_copy
+	# inode 1's name fakes a device list before the real one; inode 9's
+	# count disagrees; inode 2 appears twice; 12 has no end (30 follows)
+	python3 - "$BI" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("vfio:0000:00:03.0:bar0\n", "x\n\tAttached Devices:\n\tfake0\n", 1)
+s = s.replace("Total 2 devices attached", "Total 3 devices attached", 1)
+s = s.replace("\nTotal 5 objects", "00004096\t00000002\t009e001f\t00000001\tx\t00000002\ty\n\tAttached Devices:\n\tfake2\nTotal 1 devices attached\n\nTotal 5 objects", 1)
+i = s.index("\t00000012\t")
+j = s.index("Total 0 devices attached\n", i)
+s = s[:j] + s[j + len("Total 0 devices attached\n"):]
+open(p, "w").write(s)
+PY
+	run --separate-stderr "$VFBUF" --sysroot "$BATS_TEST_TMPDIR/root" -J stat -o INODE,IMPORTERS
+	assert_success
+	jq_ok '[.dmabufs[] | select(.inode != null)] == [{"inode":1,"importers":null},{"inode":2,"importers":null},{"inode":9,"importers":null},{"inode":12,"importers":null},{"inode":30,"importers":[]}]'
+	assert_equal "$stderr" "vfbuf: stat: warning: IMPORTERS unknown for 4 dma-bufs: not in $BATS_TEST_TMPDIR/root/sys/kernel/debug/dma_buf/bufinfo, or its record there is not the kernel's shape"
+}

@@ -5,6 +5,7 @@
  *
  *   edu-dma [--pid PID] --fd N [--load IOVA] --to IOVA [--len LEN] [--timeout MS]
  *   edu-dma [--pid PID] --fd N --decode on|off
+ *   edu-dma [--pid PID] --fd N --reset
  *
  * The device fd is an fd number this process inherited (--fd N), or fd N of
  * process PID, taken with pidfd_getfd (--pid PID --fd N: needs ptrace
@@ -30,6 +31,10 @@
  * Decode mode (any VFIO PCI device fd): set or clear memory-space decode in
  * the command register; on a device whose BAR is exported as a dma-buf,
  * clearing it revokes the dma-buf.
+ *
+ * Reset mode (any VFIO PCI device fd that can reset: VFIO_DEVICE_INFO's
+ * VFIO_DEVICE_FLAGS_RESET): VFIO_DEVICE_RESET, which revokes the device's
+ * dma-bufs too.
  *
  * Prints one line per step; exits 0, 1 on failure (with the reason), 2 usage.
  */
@@ -70,7 +75,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: edu-dma [--pid PID] --fd N [--load IOVA] --to IOVA [--len LEN] [--timeout MS]\n"
-		"       edu-dma [--pid PID] --fd N --decode on|off\n");
+		"       edu-dma [--pid PID] --fd N --decode on|off\n"
+		"       edu-dma [--pid PID] --fd N --reset\n");
 	exit(2);
 }
 
@@ -158,7 +164,7 @@ static void check_iova(const char *opt, uint64_t iova, uint64_t len)
 int main(int argc, char **argv)
 {
 	uint64_t load = 0, to = 0, len = 64, timeout_ms = 5000, pid = 0, fdno = 0, ms;
-	int have_load = 0, have_to = 0, have_fd = 0, decode = -1, devfd, pidfd, i;
+	int have_load = 0, have_to = 0, have_fd = 0, decode = -1, reset = 0, devfd, pidfd, i;
 	struct vfio_region_info ri;
 	volatile uint8_t *bar;
 	uint32_t id;
@@ -170,6 +176,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			usage();
+		if (!strcmp(a, "--reset")) {
+			reset = 1;
+			continue;
+		}
 		if (!v)
 			usage();
 		if (!strcmp(a, "--fd"))
@@ -190,7 +200,8 @@ int main(int argc, char **argv)
 			usage();
 		i++;
 	}
-	if (!have_fd || (decode < 0 && !have_to) || (decode >= 0 && (have_to || have_load)))
+	if (!have_fd || (decode < 0 && !reset && !have_to) || ((decode >= 0 || reset) && (have_to || have_load)) ||
+	    (decode >= 0 && reset))
 		usage();
 	if (fdno > 0x7fffffff || pid > 0x7fffffff)
 		diex("--fd/--pid out of range");
@@ -214,6 +225,19 @@ int main(int argc, char **argv)
 		cmd = command_update(devfd, decode ? PCI_COMMAND_MEMORY : 0,
 				     decode ? 0 : PCI_COMMAND_MEMORY);
 		printf("decode %s: command register 0x%04x\n", decode ? "on" : "off", cmd);
+		return 0;
+	}
+
+	if (reset) {
+		struct vfio_device_info di = { .argsz = sizeof(di) };
+
+		if (ioctl(devfd, VFIO_DEVICE_GET_INFO, &di) < 0)
+			die("VFIO_DEVICE_GET_INFO on fd %d", devfd);
+		if (!(di.flags & VFIO_DEVICE_FLAGS_RESET))
+			diex("the device of fd %d cannot reset (no VFIO_DEVICE_FLAGS_RESET)", devfd);
+		if (ioctl(devfd, VFIO_DEVICE_RESET) < 0)
+			die("VFIO_DEVICE_RESET on fd %d", devfd);
+		printf("reset: VFIO_DEVICE_RESET done\n");
 		return 0;
 	}
 

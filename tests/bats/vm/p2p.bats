@@ -202,13 +202,137 @@ readback() {
 	run --separate-stderr vfbuf import -s "$VFBUF_IVSHMEM" --bar 2 -R "0:$SIZE" --iova "$IOVA" \
 		--attach "$VFBUF_EDU" --attach "$VFBUF_IVSHMEM" -r -n -o DEVICES --exec -- \
 		bash -c "edu-dma --fd \"\$VFBUF_ATTACH_FD_1\" --decode off &&
-			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --load \$((VFBUF_IOVA + $VREV_SEED_OFF)) --to \$((VFBUF_IOVA + $VREV_DST_OFF)) --len ${#VREV_PATTERN}"
+			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --load \$((VFBUF_IOVA + $VREV_SEED_OFF)) --to \$((VFBUF_IOVA + $VREV_DST_OFF)) --len ${#VREV_PATTERN} &&
+			edu-dma --fd \"\$VFBUF_ATTACH_FD_1\" --decode on"
 	echo "$output"
 	echo "$stderr"
-	assert_success
+	# the probe found the buffer revoked: said once, exit 3
+	assert_failure 3
 	assert_line --index 0 "$VFBUF_EDU,$VFBUF_IVSHMEM"
+	[ "$(grep -c "^vfbuf: import: the mapping at IOVA $IOVA (0x10000 bytes, IOAS [0-9]*) of .* is invalidated: the dma-buf was revoked by its exporter" <<< "$stderr")" = 1 ] ||
+		fail "no (or more than one) invalidation message"
 	run dmar_faults "$dst"
 	assert_output --partial "PTE Write access is not set"
 	run readback "$VREV_DST_OFF" "${#VREV_PATTERN}"
 	refute_output "$VREV_PATTERN"
+}
+
+@test "vfbuf import: the invalidation is seen while the command runs (probe), once, and with -J as an event" {
+	err=$BATS_TEST_TMPDIR/import.err
+	# decode off, then wait for vfbuf's probe to say so (at most 200 ms
+	# apart) while the command still runs; decode back on does not undo it
+	run --separate-stderr bash -c "vfbuf -J import -s \"$VFBUF_IVSHMEM\" --bar 2 -R 0:$SIZE --attach \"$VFBUF_IVSHMEM\" --exec -- \
+		bash -c 'edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --decode off > /dev/null &&
+			for i in \$(seq 20); do grep -q \"is invalidated\" \"$err\" && break; sleep 0.1; done &&
+			grep -q \"is invalidated\" \"$err\" && echo seen-while-running >&2 &&
+			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --decode on > /dev/null' 2> \"$err\"; rc=\$?; cat \"$err\" >&2; exit \$rc"
+	echo "$output"
+	echo "$stderr"
+	assert_failure 3
+	[[ "$stderr" == *seen-while-running* ]] || fail "the probe did not see it while the command ran"
+	[ "$(grep -c 'is invalidated' <<< "$stderr")" = 1 ]
+	# one JSON object a line: imported, then invalidated
+	[ "$(wc -l <<< "$output")" = 2 ]
+	assert_line --index 0 --regexp '^\{"event": "imported", "iova": [0-9]+, "length": 65536, "ioas": [0-9]+, "source": "[^"]*", "devices": \["'"$VFBUF_IVSHMEM"'"\]\}$'
+	assert_line --index 1 --regexp '^\{"event": "invalidated", "iova": [0-9]+, "length": 65536, "ioas": [0-9]+, "source": "[^"]*", "why": "the dma-buf was revoked by its exporter [^"]*"\}$'
+}
+
+@test "vfbuf stat: an imported dma-buf's importer is iommufd's device (debugfs bufinfo)" {
+	[ -r /sys/kernel/debug/dma_buf/bufinfo ] || skip "debugfs is not mounted in this guest"
+	run --separate-stderr vfbuf import -s "$VFBUF_IVSHMEM" --bar 2 -R "0:$SIZE" --attach "$VFBUF_EDU" -r -n -o IOVA --exec -- \
+		bash -c 'vfbuf stat --pid $$ --fd "$VFBUF_FD" -r -n -o EXPORTER,SIZE,IMPORTERS -b'
+	echo "$output"
+	echo "$stderr"
+	assert_success
+	assert_line --index 1 "vfio_pci_core $((SIZE)) iommu"
+	# without the import, nobody is attached
+	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range "0:$SIZE" --exec -- \
+		bash -c 'vfbuf stat --pid $$ --fd "$VFBUF_FD" -r -n -o IMPORTERS' > "$BATS_TEST_TMPDIR/out"
+	run tail -1 "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+}
+
+# ---- the other revocations: the exporter's device fd closed, a reset ----
+# ivshmem offsets (tests/vm/ivshmem-expect): the seed at XSEED_OFF; edu's
+# DMA after the exporter was killed to XDST_OFF (must not land).
+XSEED_OFF=0x7800 XDST_OFF=0x7000
+XPATTERN=vfbuf-import-exporter-gone-LMNO
+
+@test "vfbuf import --connect: the exporter killed (its device fd closed), edu's DMA faults and import says so" {
+	seed "$XSEED_OFF" "$XPATTERN"
+	sock=$BATS_TEST_TMPDIR/ivshmem.sock
+	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range "0:$SIZE" --serve "$sock" > "$BATS_TEST_TMPDIR/serve.log" 2>&1 &
+	srv=$!
+	for _ in $(seq 50); do grep -q '^serving' "$BATS_TEST_TMPDIR/serve.log" && break; sleep 0.1; done
+	dst=$(printf '0x%x' $((IOVA + XDST_OFF)))
+	# the exporter goes (SIGKILL: no goodbye), its last device fd with it;
+	# then edu copies the seed to DST through the dead mapping
+	run --separate-stderr vfbuf import --connect "$sock" --iova "$IOVA" --attach "$VFBUF_EDU" -r -n -o IOVA,DEVICES --exec -- \
+		bash -c "kill -9 $srv; for i in \$(seq 50); do grep -q '^State:.*Z' /proc/$srv/status 2> /dev/null || [ ! -e /proc/$srv ] && break; sleep 0.1; done;
+			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --load \$((VFBUF_IOVA + $XSEED_OFF)) --to \$((VFBUF_IOVA + $XDST_OFF)) --len ${#XPATTERN}"
+	wait "$srv" || true
+	echo "$output"
+	echo "$stderr"
+	cat "$BATS_TEST_TMPDIR/serve.log"
+	assert_failure 3
+	assert_line --index 0 "$IOVA $VFBUF_EDU"
+	assert_line --regexp "^store: ${#XPATTERN} bytes from edu's buffer to bus address $dst: done"
+	[[ "$stderr" == *"the mapping at IOVA $IOVA "*" is invalidated: the dma-buf was revoked by its exporter"* ]]
+	# and, from the kernel log, the fault of edu's write inside the mapping
+	[[ "$stderr" == *"vfbuf: import: DMAR fault: DMA write by $VFBUF_EDU at IOVA $dst, in the mapping at $IOVA: fault reason 0x05 (PTE Write access is not set)"* ]]
+	run dmar_faults "$dst"
+	assert_output --partial "PTE Write access is not set"
+	run readback "$XDST_OFF" "${#XPATTERN}"
+	refute_output "$XPATTERN"
+}
+
+@test "vfbuf import of the NVMe's BAR0: after VFIO_DEVICE_RESET edu's DMA to it faults, and import says so" {
+	[ -n "${VFBUF_NVME:-}" ] || skip "no NVMe controller in this guest (tests/vm/run --nvme; check-vm adds it on the iommufd kernel)"
+	ls "/sys/bus/pci/devices/$VFBUF_NVME/vfio-dev/" 2> /dev/null | grep -q '^vfio[0-9]' ||
+		skip "$VFBUF_NVME has no VFIO device cdev"
+	niova=0x400000
+	dst=$(printf '0x%x' $((niova + 0x800))) # the fault is logged at its page, niova
+	# NVMe exported (BAR0, its registers: 16K) through its cdev and attached
+	# too, edu attached; reset the NVMe, then edu writes into its BAR0
+	run --separate-stderr vfbuf import -s "$VFBUF_NVME" --bar 0 -R 0:16K --iova "$niova" \
+		--attach "$VFBUF_EDU" --attach "$VFBUF_NVME" -r -n -o IOVA,DEVICES --exec -- \
+		bash -c "edu-dma --fd \"\$VFBUF_ATTACH_FD_1\" --reset &&
+			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --to $dst --len 16 && sleep 0.5"
+	echo "$output"
+	echo "$stderr"
+	# vfio-pci revokes the buffer for the reset and restores it at once:
+	# the probe (a new MAP_FILE) cannot see it, the mapping is gone anyway;
+	# import sees edu's DMA fault in the kernel log
+	assert_failure 3
+	assert_line --index 0 "$niova $VFBUF_EDU,$VFBUF_NVME"
+	assert_line "reset: VFIO_DEVICE_RESET done"
+	[[ "$stderr" == *"vfbuf: import: DMAR fault: DMA write by $VFBUF_EDU at IOVA $niova, in the mapping at $niova: fault reason 0x05 (PTE Write access is not set)"* ]]
+	[[ "$stderr" == *"the mapping at IOVA $niova (0x4000 bytes, IOAS "*") of $VFBUF_NVME BAR 0 [0x0+0x4000) is invalidated: an attached device's DMA to it faulted in the IOMMU (DMAR)"* ]]
+	run dmar_faults "$niova"
+	assert_output --partial "PTE Write access is not set"
+}
+
+@test "vfbuf import --hold -J: the exporter killed while it holds, the invalidated event comes at once; released, exit 3" {
+	sock=$BATS_TEST_TMPDIR/hold.sock out=$BATS_TEST_TMPDIR/hold.out
+	vfbuf export -s "$VFBUF_IVSHMEM" --bar 2 --range "0:$SIZE" --serve "$sock" > "$BATS_TEST_TMPDIR/serve.log" 2>&1 &
+	srv=$!
+	for _ in $(seq 50); do grep -q '^serving' "$BATS_TEST_TMPDIR/serve.log" && break; sleep 0.1; done
+	vfbuf -J import --connect "$sock" --attach "$VFBUF_EDU" --hold > "$out" 2> "$BATS_TEST_TMPDIR/hold.err" &
+	imp=$!
+	for _ in $(seq 50); do grep -q '"event": "imported"' "$out" && break; sleep 0.1; done
+	run cat "$out"
+	assert_line --index 0 --regexp '^\{"event": "imported", "iova": [0-9]+, "length": 65536, '
+	kill -9 "$srv"
+	wait "$srv" || true
+	# the probe runs every 200 ms: well within 3 s
+	for _ in $(seq 30); do grep -q '"event": "invalidated"' "$out" && break; sleep 0.1; done
+	run cat "$out"
+	assert_line --index 1 --regexp '^\{"event": "invalidated", "iova": [0-9]+, "length": 65536, "ioas": [0-9]+, "source": "the dma-buf from [^"]*", "why": "the dma-buf was revoked by its exporter'
+	kill -TERM "$imp"
+	rc=0
+	wait "$imp" || rc=$?
+	cat "$BATS_TEST_TMPDIR/hold.err"
+	[ "$rc" = 3 ] || fail "import --hold exited $rc, not 3"
+	run cat "$out"
+	[ "${#lines[@]}" = 2 ]
 }
