@@ -4,6 +4,8 @@
  */
 #include "dmar.h"
 
+#include "parse.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,17 +21,6 @@ static bool lit(const char *s, size_t n, size_t *i, const char *l)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1 to 16 hex digits (after a "0x" the caller skipped). */
 static bool hexnum(const char *s, size_t n, size_t *i, uint64_t *v)
 {
@@ -37,7 +28,7 @@ static bool hexnum(const char *s, size_t n, size_t *i, uint64_t *v)
 	int d;
 
 	*v = 0;
-	while (*i < n && (d = hexval(s[*i])) >= 0) {
+	while (*i < n && (d = vf_hexval((unsigned char)s[*i])) >= 0) {
 		if (*i - start == 16)
 			return false;
 		*v = *v << 4 | (uint64_t)d;

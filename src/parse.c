@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int hexval(int c)
+int vf_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -31,7 +31,7 @@ static int digits_u64(const char *s, size_t len, unsigned int base, uint64_t *ou
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		int d = hexval((unsigned char)s[i]);
+		int d = vf_hexval((unsigned char)s[i]);
 
 		if (d < 0 || (unsigned int)d >= base)
 			break;
@@ -211,7 +211,7 @@ static int hex_fixed(const char *s, size_t w, unsigned int *out)
 	size_t i;
 
 	for (i = 0; i < w; i++) {
-		int d = hexval((unsigned char)s[i]);
+		int d = vf_hexval((unsigned char)s[i]);
 
 		if (d < 0)
 			return -1;
@@ -228,7 +228,7 @@ size_t vf_scan_bdf(const char *s, size_t len, struct vf_bdf *out)
 
 	/* DOMAIN: 4 to 8 hex digits, no leading zero beyond 4 (the kernel's
 	 * "%04x"), then ":BB:DD.F" */
-	while (dl < len && dl < 9 && hexval((unsigned char)s[dl]) >= 0)
+	while (dl < len && dl < 9 && vf_hexval((unsigned char)s[dl]) >= 0)
 		dl++;
 	if (dl < 4 || dl > 8 || (dl > 4 && s[0] == '0'))
 		return 0;

@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The value of one hex digit, or -1. */
+int vf_hexval(int c);
+
 /* Numbers: decimal, 0x-hex, with an optional K/M/G/T suffix (powers of
  * 1024; "KiB" and "K" alike).  Returns 0, -EINVAL (not a number) or
  * -ERANGE (does not fit 64 bits). */
