@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,15 @@ int main(int argc, char **argv)
 	if (argc != 4 || (n = atoi(argv[1])) <= 0 || (bar = atoi(argv[3])) < 0) {
 		fprintf(stderr, "usage: holders N BDF BAR\n");
 		return 2;
+	}
+	/* N dma-buf fds at once in this process: as many fds as allowed */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+		}
 	}
 	if ((r = vfio_open(argv[2], &d)) < 0) {
 		errno = -r;

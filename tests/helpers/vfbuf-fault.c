@@ -40,8 +40,9 @@
  *   vfbuf-fault fdcheck COMMAND...
  *       Runs COMMAND under ptrace and compares its fds when it exits (the
  *       PTRACE_EVENT_EXIT stop, before the kernel closes them) with those
- *       it started with (after exec): prints "fdcheck: given FDS" and
- *       "fdcheck: at exit FDS" on stderr, and "fdcheck: leak: fd N -> TARGET"
+ *       it started with (after its last exec: a script in front of it
+ *       may exec it): prints "fdcheck: given FDS" and "fdcheck: at exit
+ *       FDS" on stderr, and "fdcheck: leak: fd N -> TARGET"
  *       for each fd opened and not closed.  Exit status: COMMAND's (128+N
  *       when signal N killed it), or 125 when it leaked.  Leak detection of
  *       sanitizer builds is switched off (LeakSanitizer cannot run traced).
@@ -394,7 +395,11 @@ static int do_fdcheck(char **cmd)
 		diex("%s did not start", cmd[0]);
 	if (fd_set_of(pid, given) < 0)
 		die("reading the fds of %d", (int)pid);
-	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0)
+	/* TRACEEXEC: a further exec (a wrapper script in front of the
+	 * command, as the rig's --json-log puts before vfbuf) is an event,
+	 * not a SIGTRAP to deliver; what counts is what the last one gave */
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
+		   (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC)) < 0)
 		die("PTRACE_SETOPTIONS");
 	memset(end, 0, sizeof(end));
 	sig = 0;
@@ -408,6 +413,11 @@ static int do_fdcheck(char **cmd)
 			break;
 		if (!WIFSTOPPED(status))
 			continue;
+		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+			if (fd_set_of(pid, given) < 0)
+				die("reading the fds of %d", (int)pid);
+			continue;
+		}
 		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
 			/* its fds are still open here: name the new ones */
 			if (fd_set_of(pid, end) < 0)
