@@ -266,10 +266,11 @@ XPATTERN=vfbuf-import-exporter-gone-LMNO
 	for _ in $(seq 50); do grep -q '^serving' "$BATS_TEST_TMPDIR/serve.log" && break; sleep 0.1; done
 	dst=$(printf '0x%x' $((IOVA + XDST_OFF)))
 	# the exporter goes (SIGKILL: no goodbye), its last device fd with it;
-	# then edu copies the seed to DST through the dead mapping
+	# then edu copies the seed to DST through the dead mapping (after 5 s:
+	# the kernel logs at most 10 DMAR faults in 5 s, and earlier tests fault)
 	run --separate-stderr vfbuf import --connect "$sock" --iova "$IOVA" --attach "$VFBUF_EDU" -r -n -o IOVA,DEVICES --exec -- \
 		bash -c "kill -9 $srv; for i in \$(seq 50); do grep -q '^State:.*Z' /proc/$srv/status 2> /dev/null || [ ! -e /proc/$srv ] && break; sleep 0.1; done;
-			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --load \$((VFBUF_IOVA + $XSEED_OFF)) --to \$((VFBUF_IOVA + $XDST_OFF)) --len ${#XPATTERN}"
+			sleep 5; edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --load \$((VFBUF_IOVA + $XSEED_OFF)) --to \$((VFBUF_IOVA + $XDST_OFF)) --len ${#XPATTERN}"
 	wait "$srv" || true
 	echo "$output"
 	echo "$stderr"
@@ -278,10 +279,13 @@ XPATTERN=vfbuf-import-exporter-gone-LMNO
 	assert_line --index 0 "$IOVA $VFBUF_EDU"
 	assert_line --regexp "^store: ${#XPATTERN} bytes from edu's buffer to bus address $dst: done"
 	[[ "$stderr" == *"the mapping at IOVA $IOVA "*" is invalidated: the dma-buf was revoked by its exporter"* ]]
-	# and, from the kernel log, the fault of edu's write inside the mapping
-	[[ "$stderr" == *"vfbuf: import: DMAR fault: DMA write by $VFBUF_EDU at IOVA $dst, in the mapping at $IOVA: fault reason 0x05 (PTE Write access is not set)"* ]]
+	# and, from the kernel log, the fault of edu's DMA inside the mapping:
+	# its read of the seed (both are in one page, the IOMMU reports the
+	# page), its write, or both (the emulated IOMMU may fold a second
+	# fault of the same device into the first)
+	[[ "$stderr" =~ "vfbuf: import: DMAR fault: DMA "(read|write)" by $VFBUF_EDU at IOVA $dst, in the mapping at $IOVA: fault reason 0x0"[56]" (PTE "(Read|Write)" access is not set)" ]]
 	run dmar_faults "$dst"
-	assert_output --partial "PTE Write access is not set"
+	assert_output --regexp "PTE (Read|Write) access is not set"
 	run readback "$XDST_OFF" "${#XPATTERN}"
 	refute_output "$XPATTERN"
 }
@@ -296,10 +300,11 @@ XPATTERN=vfbuf-import-exporter-gone-LMNO
 	# too, edu attached; reset the NVMe, then edu writes into its BAR0
 	run --separate-stderr vfbuf import -s "$VFBUF_NVME" --bar 0 -R 0:16K --iova "$niova" \
 		--attach "$VFBUF_EDU" --attach "$VFBUF_NVME" -r -n -o IOVA,DEVICES --exec -- \
-		bash -c "edu-dma --fd \"\$VFBUF_ATTACH_FD_1\" --reset &&
+		bash -c "edu-dma --fd \"\$VFBUF_ATTACH_FD_1\" --reset && sleep 5 &&
 			edu-dma --fd \"\$VFBUF_ATTACH_FD_0\" --to $dst --len 16 && sleep 0.5"
 	echo "$output"
 	echo "$stderr"
+	# (the sleep: the kernel logs at most 10 DMAR faults in 5 s)
 	# vfio-pci revokes the buffer for the reset and restores it at once:
 	# the probe (a new MAP_FILE) cannot see it, the mapping is gone anyway;
 	# import sees edu's DMA fault in the kernel log

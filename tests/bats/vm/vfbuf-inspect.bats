@@ -145,3 +145,26 @@ sysfs_size() { # BDF BAR -> size from sysfs resource (end - start + 1)
 		assert_line "$(field bar-map map | cut -d- -f1) vfio-bar"
 	fi
 }
+
+# Each command's -J on the real kernel: one document each. check-vm
+# validates every guest -J output on the host (tests/vm/json-record,
+# tests/helpers/json-check against the man page's shapes); here, that each
+# printed one document about the holder's objects.
+@test "-J of list, list --probe --bars, stat, maps-decode and map: one document each, about the holder's objects" {
+	run --separate-stderr vfbuf -J list -s "$VFBUF_EDU" -o +CDEV,DOORS,BLOCKERS
+	assert_success
+	assert_output --regexp '^\{'
+	assert_output --partial "\"bdf\": \"$VFBUF_EDU\""
+	run --separate-stderr vfbuf -J list --probe --bars -s "$VFBUF_IVSHMEM"
+	assert_success
+	assert_output --partial "\"bdf\": \"$VFBUF_IVSHMEM\""
+	run --separate-stderr vfbuf -J stat --pid "$HOLDER_PID"
+	assert_success
+	assert_output --partial "\"device\": \"$VFBUF_EDU\""
+	run --separate-stderr vfbuf -J maps-decode "$HOLDER_PID"
+	assert_success
+	assert_output --partial "\"device\": \"$VFBUF_EDU\""
+	run --separate-stderr vfbuf -J map -s "$VFBUF_EDU" --bar 0 --length 4K
+	assert_success
+	assert_output --partial "\"device\": \"$VFBUF_EDU\""
+}
