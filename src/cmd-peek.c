@@ -291,8 +291,10 @@ static int watch(const struct opts *o, struct vf_mapping *m)
 		 * objects while the rounds go on */
 		if ((r = run_peek(o, m, t, vf.json)))
 			break;
-		if (fflush(stdout)) {
-			r = vf_error_errno(VF_EXIT_FAIL, errno, NULL, "writing standard output");
+		/* each round's values are out before the wait: a log is live */
+		vf_table_flush(t);
+		if (ferror(stdout)) {
+			r = vf_error_errno(VF_EXIT_FAIL, errno ? errno : EIO, NULL, "writing standard output");
 			break;
 		}
 		while ((sig = sigtimedwait(&set, NULL, &ts)) < 0 && errno == EINTR)

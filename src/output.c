@@ -1467,6 +1467,14 @@ void vf_table_row(struct vf_table *t)
 	memset(t->cur, 0, t->nshown * sizeof(t->cur[0]));
 }
 
+void vf_table_flush(struct vf_table *t)
+{
+	row_end(t);
+	if (t->stream && !vf.json && !t->raw && t->nrows)
+		emit_kept(t);
+	vf_flush();
+}
+
 void vf_table_event(struct vf_table *t, const char *text)
 {
 	if (!t->in_row)

@@ -85,6 +85,10 @@ struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols, s
 			      const char *defaults, const struct vf_table_opts *o);
 /* Print rows as they come instead of keeping the table. */
 void vf_table_stream(struct vf_table *t);
+/* A streaming table: print what it has so far (a text table's widths are
+ * then fixed from those rows) and flush stdout; for output that must be
+ * live (peek --watch). */
+void vf_table_flush(struct vf_table *t);
 /* Start a row (ends the previous one). */
 void vf_table_row(struct vf_table *t);
 /* Set a cell of the current row (ignored if the column is not shown). */

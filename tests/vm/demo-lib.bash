@@ -21,7 +21,12 @@ tally() {
 step() {
 	local what=$1 want=$2
 	shift 2
-	printf '$ %s\n' "$*"
+	local a line=
+	# as it would be typed: words with blanks or quotes quoted
+	for a in "$@"; do
+		if [[ $a =~ [[:space:]\'\"\$\\\&\|\;\(\)\<\>] ]]; then line+=" ${a@Q}"; else line+=" $a"; fi
+	done
+	printf '$%s\n' "$line"
 	"$@"
 	tally "$what" "$want" $?
 }

@@ -342,10 +342,13 @@ SH
 	vfbuf peek -s "$VFBUF_EDU" --bar 0 --watch 0.05 0 > "$BATS_TEST_TMPDIR/w" 2>&1 &
 	local p=$!
 	for _ in $(seq 100); do [ "$(wc -l < "$BATS_TEST_TMPDIR/w")" -ge 2 ] && break; sleep 0.1; done
+	# the log is live: each round's value is in the file while it runs
+	live=$(wc -l < "$BATS_TEST_TMPDIR/w")
 	kill -TERM $p
 	rc=0
 	wait $p || rc=$? # not in run: a subshell cannot wait for our child
 	assert_equal "$rc" 0
+	[ "$live" -ge 2 ] || fail "only $live lines in the log while it ran (a file is written as the rounds go)"
 	run sort -u "$BATS_TEST_TMPDIR/w"
 	assert_output "0x010000ed"
 	# with -J, each value a JSON object on a line of its own

@@ -164,7 +164,8 @@ sysfs_size() { # BDF BAR -> size from sysfs resource (end - start + 1)
 	run --separate-stderr vfbuf -J maps-decode "$HOLDER_PID"
 	assert_success
 	assert_output --partial "\"device\": \"$VFBUF_EDU\""
-	run --separate-stderr vfbuf -J map -s "$VFBUF_EDU" --bar 0 --length 4K
+	# (the holder has edu open: map ivshmem)
+	run --separate-stderr vfbuf -J map -s "$VFBUF_IVSHMEM" --bar 2 --length 4K
 	assert_success
-	assert_output --partial "\"device\": \"$VFBUF_EDU\""
+	assert_output --partial "\"device\": \"$VFBUF_IVSHMEM\""
 }
