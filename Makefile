@@ -107,7 +107,7 @@ lint-man:
 
 # The README's first command: build, boot the rig, tour vfbuf on its devices
 # (vfio-pci), then vending and revocation on vfbuf_sim (tests/vm/demo).
-demo: deps vfbuf
+demo: deps vfbuf vm-helpers
 	tests/vm/demo
 
 # ---- install ----

@@ -37,7 +37,7 @@ _vfbuf_group_global='-J|--json -q|--quiet -v|--verbose --sysroot=dir --uapi=uapi
 # the values of --uapi and --vfio
 _vfbuf_uapi_revs='auto none v1 v2 v3 v4 v5'
 _vfbuf_vfio_doors='auto group cdev'
-_vfbuf_group_table='-o|--output=columns -b|--bytes -n|--noheadings -r|--raw'
+_vfbuf_group_table='-o|--output=columns -O|--output-all -b|--bytes -n|--noheadings -r|--raw'
 _vfbuf_group_select='-s|--slot=bdf -d|--device=id'
 # where map, peek and poke get their memory
 _vfbuf_group_source='--fd=fd --pid=pid --connect=socket --bar=bar --offset=any --length=any --wc --no-check --close-fd'

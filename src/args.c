@@ -325,6 +325,7 @@ const struct argp vf_global_argp = { global_opts, global_parse, NULL, NULL, NULL
 
 static const struct argp_option table_opts[] = {
 	{ "output", 'o', "COLUMNS", 0, "Columns to show (comma list; +LIST adds to the defaults)", -2 },
+	{ "output-all", 'O', NULL, 0, "Show every column (in the order listed below)", -2 },
 	{ "noheadings", 'n', NULL, 0, "Do not print a header line", -2 },
 	{ "raw", 'r', NULL, 0, "Raw output: no alignment, one space between columns", -2 },
 	{ "bytes", 'b', NULL, 0, "Print sizes in bytes, not 4K/1M", -2 },
@@ -340,6 +341,13 @@ static error_t table_parse(int key, char *arg, struct argp_state *state)
 		if (!*arg)
 			vf_usage_error(state, "--output '': names no column");
 		o->columns = arg;
+		return 0;
+	case 'O':
+		o->all = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->all && o->columns)
+			vf_usage_error(state, "--output and --output-all exclude each other");
 		return 0;
 	case 'n':
 		o->noheadings = true;

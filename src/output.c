@@ -620,7 +620,11 @@ struct vf_table *vf_table_new(const char *name, const struct vf_colinfo *cols, s
 	/* one output format: -J wins over -r and -n */
 	t->raw = o->raw && !vf.json;
 	t->noheadings = o->noheadings && !vf.json;
-	if (!spec || *spec == '+') {
+	if (o->all) {
+		for (i = 0; i < ncols; i++)
+			if (add_columns(t, cols[i].name))
+				goto fail;
+	} else if (!spec || *spec == '+') {
 		if (add_columns(t, defaults))
 			goto fail;
 		if (spec && add_columns(t, spec + 1))

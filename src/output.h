@@ -61,6 +61,7 @@ struct vf_colinfo {
 /* A table command's output options (-o -n -r -b). */
 struct vf_table_opts {
 	const char *columns; /* -o */
+	bool all;            /* -O: every column, in the order --help lists them */
 	bool noheadings;     /* -n */
 	bool raw;            /* -r */
 	bool bytes;          /* -b */

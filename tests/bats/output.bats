@@ -189,3 +189,24 @@ fits80() {
 	# both sides were tried: limits too small to run, and enough
 	[ "$ok" -gt 0 ] && [ "$failed" -gt 0 ]
 }
+
+# the column names a command's --help lists, in order
+help_columns() {
+	# (the first table's: list -B has a second list)
+	"$VFBUF" "$1" --help | awk '/^Columns for/ { n++ } n == 1 && /^  [A-Z][A-Z0-9_-]* / { print $1 }' | paste -sd' '
+}
+
+@test "-O/--output-all: every column --help lists, in its order; not with -o" {
+	local c want
+	for c in list stat maps-decode; do
+		want=$(help_columns "$c")
+		[ -n "$want" ] || fail "$c --help lists no columns"
+		run bash -c "'$VFBUF' --sysroot '$FIX' $c -O -r < '$TOP/tests/fixtures/maps/mixed.maps' 2> /dev/null | head -1"
+		assert_output "$want"
+		run bash -c "'$VFBUF' --sysroot '$FIX' $c --output-all -r < '$TOP/tests/fixtures/maps/mixed.maps' 2> /dev/null | head -1"
+		assert_output "$want"
+		run --separate-stderr "$VFBUF" --sysroot "$FIX" "$c" -O -o BDF
+		assert_failure 2
+		assert_equal "$(head -1 <<< "$stderr")" "vfbuf: $c: --output and --output-all exclude each other"
+	done
+}

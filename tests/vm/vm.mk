@@ -65,7 +65,7 @@ check-vm: vfbuf asan-bin vm-helpers
 
 # The guest suite on the rig's own kernel (IOMMUFD, the VFIO cdev,
 # tests/bats/vm/p2p.bats); a +asan entry in IOMMUFD_DRIVERS needs asan-bin.
-IOMMUFD_DRIVERS ?= vfio-pci+cdev
+IOMMUFD_DRIVERS ?= vfio-pci+cdev vfbuf_sim:v4+cdev
 check-vm-iommufd: vfbuf vm-helpers
 	KERNELS=iommufd DRIVERS="$(IOMMUFD_DRIVERS)" $(VM_DIR)/check-vm
 
