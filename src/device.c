@@ -194,10 +194,17 @@ static int cdev_only(const struct vf_pcidev *d, const char *node)
 {
 	char hint[PATH_MAX + 160];
 
-	snprintf(hint, sizeof(hint),
-		 "the device has only its cdev /dev/vfio/devices/%s (iommufd), which vfbuf cannot open yet; "
-		 "a kernel with CONFIG_VFIO_GROUP=y and CONFIG_VFIO_CONTAINER=y has the group path",
-		 d->cdev);
+	if (exists(VF_IOMMUFD_PATH, ""))
+		snprintf(hint, sizeof(hint),
+			 "the device has only its cdev /dev/vfio/devices/%s: --vfio cdev (or auto) opens it "
+			 "through that and iommufd",
+			 d->cdev);
+	else
+		snprintf(hint, sizeof(hint),
+			 "the device has only its cdev /dev/vfio/devices/%s, which needs iommufd (no %s: a kernel "
+			 "with CONFIG_IOMMUFD has it); a kernel with CONFIG_VFIO_GROUP=y and CONFIG_VFIO_CONTAINER=y "
+			 "has the group path",
+			 d->cdev, VF_IOMMUFD_PATH);
 	return vf_error(VF_EXIT_UNSUPPORTED, hint, "no VFIO group interface on this kernel",
 			"opening %s for %s", node, d->bdfstr);
 }

@@ -353,7 +353,12 @@ hint: taking another process's fd needs CAP_SYS_PTRACE (or ptrace access to it: 
 	run --separate-stderr "$VFBUF" --sysroot "$ROOT/root" peek -s 00:03.0 --bar 0 0
 	assert_failure 69
 	assert_equal "$stderr" "vfbuf: peek: opening $ROOT/root/dev/vfio/vfio for 0000:00:03.0: no VFIO group interface on this kernel
-hint: the device has only its cdev /dev/vfio/devices/vfio0 (iommufd), which vfbuf cannot open yet; a kernel with CONFIG_VFIO_GROUP=y and CONFIG_VFIO_CONTAINER=y has the group path"
+hint: the device has only its cdev /dev/vfio/devices/vfio0, which needs iommufd (no /dev/iommu: a kernel with CONFIG_IOMMUFD has it); a kernel with CONFIG_VFIO_GROUP=y and CONFIG_VFIO_CONTAINER=y has the group path"
+	# with /dev/iommu, the cdev door is the way (auto takes it by itself)
+	: > "$ROOT/root/dev/iommu"
+	run --separate-stderr "$VFBUF" --sysroot "$ROOT/root" --vfio group peek -s 00:03.0 --bar 0 0
+	assert_failure 69
+	assert_equal "$(tail -1 <<< "$stderr")" "hint: the device has only its cdev /dev/vfio/devices/vfio0: --vfio cdev (or auto) opens it through that and iommufd"
 }
 
 # ---- issue 13: hardening ----
