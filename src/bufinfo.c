@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "parse.h"
+
 /* The next tab-separated field of s[*i, n): its start and length; *i
  * then after its tab, or n + 1 after the last field. */
 static bool field(const char *s, size_t n, size_t *i, const char **f, size_t *flen)
@@ -50,11 +52,8 @@ static bool buffer_line(const char *s, size_t n, uint64_t *ino)
 		return false;
 	if (!field(s, n, &at, &f, &fl) || !all_digits(f, fl, false) || at > n) /* ino, then a name */
 		return false;
-	for (i = 0; i < fl; i++) {
-		if (v > (UINT64_MAX - (uint64_t)(f[i] - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(f[i] - '0');
-	}
+	if (vf_digits_u64(f, fl, 10, &v) != (int)fl) /* does not fit 64 bits */
+		return false;
 	*ino = v;
 	return true;
 }
@@ -63,19 +62,14 @@ static bool buffer_line(const char *s, size_t n, uint64_t *ino)
 static bool total_line(const char *s, size_t n, unsigned long *count)
 {
 	static const char pre[] = "Total ", post[] = " devices attached";
-	size_t lp = sizeof(pre) - 1, lq = sizeof(post) - 1, i;
-	unsigned long v = 0;
+	size_t lp = sizeof(pre) - 1, lq = sizeof(post) - 1;
+	uint64_t v;
 
 	if (n <= lp + lq || memcmp(s, pre, lp) != 0 || memcmp(s + n - lq, post, lq) != 0)
 		return false;
-	if (n - lp - lq > 9)
+	if (n - lp - lq > 9 || vf_digits_u64(s + lp, n - lp - lq, 10, &v) != (int)(n - lp - lq))
 		return false;
-	for (i = lp; i < n - lq; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	*count = v;
+	*count = (unsigned long)v;
 	return true;
 }
 

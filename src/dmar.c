@@ -24,31 +24,23 @@ static bool lit(const char *s, size_t n, size_t *i, const char *l)
 /* 1 to 16 hex digits (after a "0x" the caller skipped). */
 static bool hexnum(const char *s, size_t n, size_t *i, uint64_t *v)
 {
-	size_t start = *i;
-	int d;
+	int d = vf_digits_u64(s + *i, n - *i, 16, v);
 
-	*v = 0;
-	while (*i < n && (d = vf_hexval((unsigned char)s[*i])) >= 0) {
-		if (*i - start == 16)
-			return false;
-		*v = *v << 4 | (uint64_t)d;
-		(*i)++;
-	}
-	return *i > start;
+	if (d <= 0 || d > 16)
+		return false;
+	*i += (size_t)d;
+	return true;
 }
 
+/* 1 or more decimal digits, at most max. */
 static bool decnum(const char *s, size_t n, size_t *i, uint64_t *v, uint64_t max)
 {
-	size_t start = *i;
+	int d = vf_digits_u64(s + *i, n - *i, 10, v);
 
-	*v = 0;
-	while (*i < n && s[*i] >= '0' && s[*i] <= '9') {
-		*v = *v * 10 + (uint64_t)(s[*i] - '0');
-		if (*v > max)
-			return false;
-		(*i)++;
-	}
-	return *i > start;
+	if (d <= 0 || *v > max)
+		return false;
+	*i += (size_t)d;
+	return true;
 }
 
 /* "[DDDD:BB:DD.F]" or "[BB:DD.F]". */

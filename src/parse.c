@@ -21,9 +21,7 @@ int vf_hexval(int c)
 	return -1;
 }
 
-/* Parse digits in base 10 or 16 from s[0..len).  Returns characters used
- * (0 if none), or -ERANGE on overflow. */
-static int digits_u64(const char *s, size_t len, unsigned int base, uint64_t *out)
+int vf_digits_u64(const char *s, size_t len, unsigned int base, uint64_t *out)
 {
 	/* v * base + d overflows iff v > lim, or v == lim and d > rem */
 	const uint64_t lim = UINT64_MAX / base, rem = UINT64_MAX % base;
@@ -54,7 +52,7 @@ static int parse_u64_n(const char *s, size_t len, uint64_t *out)
 		s += 2;
 		len -= 2;
 	}
-	n = digits_u64(s, len, base, &v);
+	n = vf_digits_u64(s, len, base, &v);
 	if (n < 0)
 		return n;
 	if (n == 0)
@@ -175,7 +173,7 @@ int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out)
 	out->dev_minor = (unsigned int)v;
 	p += n;
 	NEED(' ');
-	dn = digits_u64(p, (size_t)(end - p), 10, &out->inode);
+	dn = vf_digits_u64(p, (size_t)(end - p), 10, &out->inode);
 	if (dn <= 0)
 		return -1;
 	p += dn;
@@ -358,7 +356,7 @@ static enum vf_name_kind decode_name(const char *name, size_t len, struct vf_nam
 		if (*p != '/')
 			return out->kind = VF_NAME_OTHER;
 		p++;
-		dn = digits_u64(p, (size_t)(end - p), 16, &bar);
+		dn = vf_digits_u64(p, (size_t)(end - p), 16, &bar);
 		if (dn <= 0) {
 			if (p == end && at_limit) {
 				out->truncated = true;
@@ -418,19 +416,19 @@ void vf_parse_fdinfo(const char *text, size_t len, struct vf_fdinfo *out)
 			vl = (size_t)(le - v);
 #define KEY(k) (kl == sizeof(k) - 1 && !memcmp(p, k, kl))
 			if (KEY("flags")) {
-				dn = digits_u64(v, vl, 8, &num);
+				dn = vf_digits_u64(v, vl, 8, &num);
 				if (dn > 0 && num <= 0xffffffffu) {
 					out->flags = (unsigned int)num;
 					out->has_flags = true;
 				}
 			} else if (KEY("ino")) {
-				dn = digits_u64(v, vl, 10, &out->ino);
+				dn = vf_digits_u64(v, vl, 10, &out->ino);
 				out->has_ino = dn > 0;
 			} else if (KEY("size")) {
-				dn = digits_u64(v, vl, 10, &out->size);
+				dn = vf_digits_u64(v, vl, 10, &out->size);
 				out->has_size = dn > 0;
 			} else if (KEY("count")) {
-				dn = digits_u64(v, vl, 10, &out->count);
+				dn = vf_digits_u64(v, vl, 10, &out->count);
 				out->has_count = dn > 0;
 			} else if (KEY("exp_name")) {
 				vf_strlcpy(out->exp_name, sizeof(out->exp_name), v, vl);

@@ -18,6 +18,11 @@
 /* The value of one hex digit, or -1. */
 int vf_hexval(int c);
 
+/* The digits in base 8, 10 or 16 at the start of s[0..len), into *out.
+ * Returns how many there are (0 if none), or -ERANGE when they do not fit
+ * 64 bits. */
+int vf_digits_u64(const char *s, size_t len, unsigned int base, uint64_t *out);
+
 /* Numbers: decimal, 0x-hex, with an optional K/M/G/T suffix (powers of
  * 1024; "KiB" and "K" alike).  Returns 0, -EINVAL (not a number) or
  * -ERANGE (does not fit 64 bits). */
