@@ -81,7 +81,8 @@ static const char *denied_hint(const char *nodes, char *buf, size_t sz)
 
 /* Who holds the device: a process (not us) with its group node open, or
  * with a VFIO device fd whose fdinfo names this PCI device (either door):
- * "pid 123 (qemu) holds it through its group", or "" if none is seen. */
+ * "pid 123 (qemu) holds it" (the group), "pid 123 (qemu) holds it (a VFIO
+ * device fd)", or "" if none is seen. */
 struct holder_acc {
 	const char *group_node; /* "" when the device has no group */
 	const struct vf_bdf *bdf;
@@ -92,7 +93,6 @@ struct holder_acc {
 static int match_holder(pid_t pid, int fd, const char *target, void *arg)
 {
 	struct holder_acc *a = arg;
-	struct vf_fdinfo fi;
 	struct vf_bdf b;
 
 	if (pid == a->self)
@@ -102,8 +102,7 @@ static int match_holder(pid_t pid, int fd, const char *target, void *arg)
 		a->by_group = true;
 		return 1;
 	}
-	if (vf_target_is_vfio_device(target) && !vf_proc_fdinfo(pid, fd, &fi) && fi.is_vfio_device &&
-	    !vf_bdf_from_syspath(fi.syspath, &b) && !memcmp(&b, a->bdf, sizeof(b))) {
+	if (!vf_proc_fd_vfio_bdf(pid, fd, target, &b) && !memcmp(&b, a->bdf, sizeof(b))) {
 		a->found = pid;
 		return 1;
 	}

@@ -247,15 +247,23 @@ struct vfio_devs_acc {
 	int max, n;
 };
 
+int vf_proc_fd_vfio_bdf(pid_t pid, int fd, const char *target, struct vf_bdf *bdf)
+{
+	struct vf_fdinfo fi;
+
+	if (!vf_target_is_vfio_device(target) || vf_proc_fdinfo(pid, fd, &fi) ||
+	    !fi.is_vfio_device || vf_bdf_from_syspath(fi.syspath, bdf))
+		return -1;
+	return 0;
+}
+
 static int collect_vfio_dev(pid_t pid, int fd, const char *target, void *arg)
 {
 	struct vfio_devs_acc *a = arg;
-	struct vf_fdinfo fi;
 	struct vf_bdf b;
 	int i;
 
-	if (!vf_target_is_vfio_device(target) || vf_proc_fdinfo(pid, fd, &fi) ||
-	    !fi.is_vfio_device || vf_bdf_from_syspath(fi.syspath, &b))
+	if (vf_proc_fd_vfio_bdf(pid, fd, target, &b))
 		return 0;
 	for (i = 0; i < a->n; i++)
 		if (!memcmp(&a->out[i].bdf, &b, sizeof(b)))

@@ -95,6 +95,9 @@ struct vf_vfio_fd {
 	struct vf_bdf bdf;
 	int fd;
 };
+/* Whether pid's fd (its link target: target) is a VFIO device fd, by its
+ * fdinfo, and the PCI device behind it: 0 with *bdf, or -1. */
+int vf_proc_fd_vfio_bdf(pid_t pid, int fd, const char *target, struct vf_bdf *bdf);
 /* The PCI devices behind pid's VFIO device fds (from fdinfo
  * vfio-device-syspath), each once, with its first fd.  Returns how many
  * were found (up to max), or -errno. */
