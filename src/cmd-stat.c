@@ -333,16 +333,13 @@ static int load_importers(struct scan *st)
 static int print_table(struct scan *st)
 {
 	struct vf_table *t = vf_table_new("dmabufs", cols, VF_ARRAY_SIZE(cols), DEFAULTS, &st->o->table);
-	size_t i;
-	int r;
+	size_t i, unknown = 0, nbufs = 0;
+	int r, ierr = 0;
 
 	if (!t)
 		return VF_EXIT_USAGE;
-	/* JSON and -r go out row by row; text is fitted by libsmartcols,
+	/* JSON and -r go out row by row; text is kept and fitted at the end,
 	 * the lists one item a line */
-	size_t unknown = 0, nbufs = 0;
-	int ierr = 0;
-
 	if (st->n)
 		qsort(st->v, st->n, sizeof(st->v[0]), cmp_entry);
 	for (i = 0; i < st->n; i++)

@@ -359,7 +359,6 @@ static inline const unsigned char *strip_eol(const unsigned char *p, const unsig
 bool vf_maps_line_plain(const char *line, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)line, *e = strip_eol(p, p + len), *q;
-
 	size_t o;
 
 	if ((q = fixed_layout(p, e, &o)) && path_plain(q, e))

@@ -693,8 +693,8 @@ static void unclean_init(void)
 					     ((c < 0x20 || c >= 0x80 || c == '"' || c == '\\') ? CL_JSON : 0));
 }
 
-/* The current row's cell col, to be given its n bytes at t->rb + t->rlen
- * by the caller (NULL: not shown, or no memory). */
+/* The current row's cell col, its bytes then set by the caller (NULL:
+ * no row, or the column is not shown). */
 static struct cellref *cell_at(struct vf_table *t, size_t col)
 {
 	if (!t->in_row || !vf_table_has(t, col))
