@@ -361,6 +361,27 @@ hint: the device has only its cdev /dev/vfio/devices/vfio0, which needs iommufd 
 	assert_equal "$(tail -1 <<< "$stderr")" "hint: the device has only its cdev /dev/vfio/devices/vfio0: --vfio cdev (or auto) opens it through that and iommufd"
 }
 
+@test "the cdev door without rights: /dev/iommu, then the cdev, named with what to grant (77), before any ioctl" {
+	ROOT=$(mktemp -d /tmp/vfbuf-cdev.XXXXXX)
+	chmod 755 "$ROOT"
+	cp -a "$FIX" "$ROOT/root"
+	mkdir -p "$ROOT/root/dev/vfio/devices"
+	: > "$ROOT/root/dev/iommu"
+	: > "$ROOT/root/dev/vfio/devices/vfio0"
+	chmod 600 "$ROOT/root/dev/iommu" "$ROOT/root/dev/vfio/devices/vfio0"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$VFBUF" --sysroot "$ROOT/root" --vfio cdev peek -s 00:03.0 --bar 0 0
+	assert_failure 77
+	assert_equal "$stderr" "vfbuf: peek: opening $ROOT/root/dev/iommu for 0000:00:03.0's cdev: Permission denied (EACCES)
+hint: needs read and write access to /dev/iommu and the device's cdev: run as root, or give your user the node (chown/udev rule)"
+	chmod 666 "$ROOT/root/dev/iommu"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$VFBUF" --sysroot "$ROOT/root" --vfio cdev peek -s 00:03.0 --bar 0 0
+	rm -rf "$ROOT"
+	assert_failure 77
+	assert_equal "$stderr" "vfbuf: peek: opening $ROOT/root/dev/vfio/devices/vfio0 (cdev of 0000:00:03.0): Permission denied (EACCES)
+hint: needs read and write access to $ROOT/root/dev/vfio/devices/vfio0: run as root, or give your user the node (chown/udev rule)"
+	assert_output ""
+}
+
 # ---- issue 13: hardening ----
 
 # copy_root: a writable copy of the fixture sysroot in $ROOT/root (teardown
