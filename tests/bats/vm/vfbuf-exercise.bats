@@ -363,6 +363,12 @@ SH
 	[ "$output" -ge 2 ]
 }
 
+@test "peek --watch to a stdout that fails: the first round's write error ends it (exit 1), said once" {
+	run --separate-stderr timeout 10 bash -c 'exec vfbuf peek -s "$1" --bar 0 --watch 0.05 0 > /dev/full' _ "$VFBUF_EDU"
+	assert_failure 1
+	assert_equal "$stderr" "vfbuf: peek: writing standard output: No space left on device (ENOSPC)"
+}
+
 @test "peek --pid --bar: a BAR through the device fd another process holds" {
 	vfbuf export -s "$VFBUF_EDU" --bar 0 --range 0:4K --hold -r -n -o FD > "$BATS_TEST_TMPDIR/hold" 2>/dev/null &
 	local p=$!
