@@ -88,12 +88,12 @@ asan-bin:
 # static analysers, every fuzz harness over its corpus, the benchmarks once
 # with tiny sizes, the Debian package installed and removed again
 # (tests/deb/deb.bats), vfbuf-sim-dkms built by DKMS and loaded in the rig
-# (tests/deb/dkms-rig), then the guest suite on vfio-pci and on vfbuf_sim
+# (tests/deb/dkms-rig), the rig's own tests (vm-selftest), then the guest suite on vfio-pci and on vfbuf_sim
 # speaking each series revision (v4; v1 with the ASan+UBSan build; v2; v5;
 # and v4, v2, v5 undeclared, found by vfbuf's probes: tests/vm/check-vm),
 # then the rig's own iommufd kernel (check-vm-iommufd: the whole suite
 # through the cdev door, with the P2P proof).
-check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms check-vm check-vm-iommufd
+check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms vm-selftest check-vm check-vm-iommufd
 
 lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1

@@ -51,6 +51,21 @@ setup() {
 	run "$RUN" --timeout 120 -- 'echo c > /proc/sysrq-trigger'
 	assert_failure 125
 	assert_line --partial 'the guest kernel panicked'
+	# after ready a command may have run: never booted again
+	refute_line --partial 'booting the machine again'
+	[ ! -e "$VFBUF_VM_RUNDIR/console-boot1.log" ]
+}
+
+@test "a panic before ready boots once more, then fails with 125 and both consoles" {
+	# no init in the initramfs: the kernel panics before the guest is ready
+	VFBUF_VM_APPEND=rdinit=/no-such-init run "$RUN" --timeout 120 -- 'echo never-ran'
+	assert_failure 125
+	refute_line 'never-ran'
+	[ "$(grep -c 'booting the machine again' <<< "$output")" = 1 ]
+	assert_line --partial "the guest kernel panicked before it was ready (console: $VFBUF_VM_RUNDIR/console-boot1.log)"
+	assert_line --partial 'the guest kernel panicked'
+	grep -q 'Kernel panic' "$VFBUF_VM_RUNDIR/console-boot1.log"
+	grep -q 'Kernel panic' "$VFBUF_VM_RUNDIR/console.log"
 }
 
 @test "a driver that does not exist fails the guest setup: 125" {
