@@ -92,8 +92,9 @@ asan-bin:
 # speaking each series revision (v4; v1 with the ASan+UBSan build; v2; v5;
 # and v4, v2, v5 undeclared, found by vfbuf's probes: tests/vm/check-vm),
 # then the rig's own iommufd kernel (check-vm-iommufd: the whole suite
-# through the cdev door, with the P2P proof).
-check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms vm-selftest check-vm check-vm-iommufd
+# through the cdev door, with the P2P proof), and on that kernel a machine
+# without an IOMMU, vfio in its no-IOMMU mode (check-vm-noiommu).
+check: deps check-host asan analyse fuzz-smoke bench-smoke check-deb check-dkms vm-selftest check-vm check-vm-iommufd check-vm-noiommu
 
 lint-man:
 	mandoc -Tlint -W warning man/vfbuf.1

@@ -20,8 +20,9 @@ static bool cdev_device(const char *vfio, struct vf_bdf *b)
 	       vf_readlink(p, link, sizeof(link)) > 0 && !vf_bdf_from_syspath(link, b);
 }
 
-/* The kernel names VFIO device cdevs vfio%d: anything else after
- * "/dev/vfio/devices/vfio" is some other file (and no sysfs name). */
+/* The kernel names VFIO device cdevs vfio%d, or noiommu-vfio%d for a
+ * device without an IOMMU: anything else in /dev/vfio/devices/ is some
+ * other file (and no sysfs name). */
 static bool all_digits(const char *s, size_t len)
 {
 	size_t i;
@@ -32,12 +33,25 @@ static bool all_digits(const char *s, size_t len)
 	return true;
 }
 
+/* len if s[0..len) is a cdev's name (vfioN or noiommu-vfioN, N at most
+ * 11 digits), else 0 */
+static size_t cdev_name_len(const char *s, size_t len)
+{
+	size_t pre = len > 12 && !memcmp(s, "noiommu-", 8) ? 8 : 0;
+
+	if (len - pre <= 4 || len - pre >= 4 + 12 || memcmp(s + pre, "vfio", 4) ||
+	    !all_digits(s + pre + 4, len - pre - 4))
+		return 0;
+	return len;
+}
+
 bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 		       struct vf_decoded *out)
 {
 	static const char anon[] = "anon_inode:[vfio-device]";
-	static const char cdev[] = "/dev/vfio/devices/vfio";
+	static const char cdevs[] = "/dev/vfio/devices/";
 	struct vf_name_ref ref;
+	size_t nl;
 
 	memset(out, 0, sizeof(*out));
 	out->name = m->path;
@@ -80,11 +94,10 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 			out->bdf = ctx->devs[0].bdf;
 			out->has_bdf = true;
 		}
-	} else if (m->path_len > sizeof(cdev) - 1 && m->path_len < sizeof(cdev) - 1 + 12 &&
-		   !memcmp(m->path, cdev, sizeof(cdev) - 1) &&
-		   all_digits(m->path + sizeof(cdev) - 1, m->path_len - (sizeof(cdev) - 1))) {
+	} else if (m->path_len > sizeof(cdevs) - 1 && !memcmp(m->path, cdevs, sizeof(cdevs) - 1) &&
+		   (nl = cdev_name_len(m->path + sizeof(cdevs) - 1, m->path_len - (sizeof(cdevs) - 1)))) {
 		out->kind = "vfio-bar";
-		vf_strlcpy(out->vfio, sizeof(out->vfio), m->path + 18, m->path_len - 18);
+		vf_strlcpy(out->vfio, sizeof(out->vfio), m->path + sizeof(cdevs) - 1, nl);
 		out->has_bdf = cdev_device(out->vfio, &out->bdf);
 	} else {
 		out->kind = "other";

@@ -36,7 +36,7 @@ struct vf_pcidev {
 	char blockers[256]; /* group members in the way: "BDF(driver) ..." */
 	bool noiommu;        /* a no-IOMMU group (name "vfio-noiommu"): no DMA isolation */
 	char group_node[48]; /* "/dev/vfio/N" ("/dev/vfio/noiommu-N") when present */
-	char cdev[24];       /* "vfioN" (cdev) when present */
+	char cdev[32];       /* "vfioN" or "noiommu-vfioN" (cdev) when present */
 	struct vf_bar bars[VF_NBARS];
 };
 

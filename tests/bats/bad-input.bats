@@ -503,6 +503,25 @@ vfbuf: peek: $ROOT/root/dev/vfio/vfio: not a VFIO container (VFIO_GET_API_VERSIO
 	assert_output "rc=1 vfbuf: peek: $ROOT/root/dev/vfio/vfio: not a VFIO container (VFIO_GET_API_VERSION): Inappropriate ioctl for device (ENOTTY)"
 }
 
+@test "a no-IOMMU device's cdev is noiommu-vfioN: list shows it, its BAR mappings decode; other names in /dev/vfio/devices do not" {
+	copy_root
+	local pci=$ROOT/root/sys/devices/pci0000:00/0000:00:03.0 virt=$ROOT/root/sys/devices/virtual/vfio-dev
+	mv "$pci/vfio-dev/vfio0" "$pci/vfio-dev/noiommu-vfio0"
+	mv "$virt/vfio0" "$virt/noiommu-vfio0"
+	rm "$ROOT/root/sys/class/vfio-dev/vfio0"
+	ln -sfn ../../devices/virtual/vfio-dev/noiommu-vfio0 "$ROOT/root/sys/class/vfio-dev/noiommu-vfio0"
+	run vr -J list -s 00:03.0 -o BDF,CDEV
+	assert_success
+	jq_ok '.devices[0] == {"bdf":"0000:00:03.0","cdev":"noiommu-vfio0"}'
+	run vr -J maps-decode -f - -o KIND,DEVICE,VFIO,BAR <<- 'EOF'
+		7f0000000000-7f0000001000 rw-s 10000000000 00:07 148                     /dev/vfio/devices/noiommu-vfio0
+		7f0000001000-7f0000002000 rw-s 10000000000 00:07 148                     /dev/vfio/devices/noiommu-vfioX
+		7f0000002000-7f0000003000 rw-s 10000000000 00:07 148                     /dev/vfio/devices/noiommu-0
+	EOF
+	assert_success
+	jq_ok '.mappings == [{"kind":"vfio-bar","device":"0000:00:03.0","vfio":"noiommu-vfio0","bar":1}]'
+}
+
 @test "--sysroot: a path too long is a usage error, and nothing outside the sysroot is read (no host pci.ids)" {
 	run first "$VFBUF" --sysroot "/$(printf 'x%.0s' $(seq 3000))" list -a
 	assert_output "rc=2 vfbuf: --sysroot: a path of 3001 bytes, longer than 2048"

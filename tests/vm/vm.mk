@@ -18,6 +18,9 @@
 #                               cached) with DRIVERS=$(IOMMUFD_DRIVERS)
 #                               (default vfio-pci+cdev: the whole suite
 #                               through the cdev door, VFBUF_VFIO=cdev)
+#   make check-vm-noiommu       tests/bats/vm/noiommu.bats on a machine
+#                               without an IOMMU (the rig's own kernel, vfio
+#                               in its no-IOMMU mode: tests/vm/run --noiommu)
 #   make vm-selftest            the rig's own tests (tests/vm/selftest.bats:
 #                               exit statuses, timeout, panic, --module)
 #   make vm-clean               remove the helpers and tests/vm/out
@@ -51,7 +54,7 @@ $(VM_HELPERS_DIR)/p2p-setup: $(VM_HELPERS_DIR)/p2p-setup.c $(VM_HELPERS_DIR)/hel
 	$(CC) $(VM_HELPER_CFLAGS) -Isrc $(VM_HELPER_LDFLAGS) -o $@ $< \
 		$(VM_HELPERS_DIR)/helpers.c build/helpers/iommufd.o
 
-.PHONY: vm-helpers vm-kernel check-vm check-vm-iommufd vm-selftest vm-clean
+.PHONY: vm-helpers vm-kernel check-vm check-vm-iommufd check-vm-noiommu vm-selftest vm-clean
 vm-helpers: $(VM_HELPERS) $(VM_SRC_HELPERS)
 
 vm-kernel:
@@ -68,6 +71,11 @@ check-vm: vfbuf asan-bin vm-helpers
 IOMMUFD_DRIVERS ?= vfio-pci+cdev vfbuf_sim:v4+cdev
 check-vm-iommufd: vfbuf vm-helpers
 	KERNELS=iommufd DRIVERS="$(IOMMUFD_DRIVERS)" $(VM_DIR)/check-vm
+
+# vfio's no-IOMMU mode on a machine without an IOMMU (the rig's own kernel:
+# Debian's lack CONFIG_VFIO_NOIOMMU); only tests/bats/vm/noiommu.bats
+check-vm-noiommu: vfbuf vm-helpers
+	KERNELS=iommufd DRIVERS=vfio-pci+noiommu VM_SUITE=tests/bats/vm/noiommu.bats $(VM_DIR)/check-vm
 
 vm-selftest: vm-helpers
 	bats $(VM_DIR)/selftest.bats
