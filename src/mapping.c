@@ -37,9 +37,9 @@ static bool all_digits(const char *s, size_t len)
  * 11 digits), else 0 */
 static size_t cdev_name_len(const char *s, size_t len)
 {
-	size_t pre = len > 12 && !memcmp(s, "noiommu-", 8) ? 8 : 0;
+	size_t pre = len > 12 && memcmp(s, "noiommu-", 8) == 0 ? 8 : 0;
 
-	if (len - pre <= 4 || len - pre >= 4 + 12 || memcmp(s + pre, "vfio", 4) ||
+	if (len - pre <= 4 || len - pre >= 4 + 12 || memcmp(s + pre, "vfio", 4) != 0 ||
 	    !all_digits(s + pre + 4, len - pre - 4))
 		return 0;
 	return len;
