@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "procfs.h"
 #include "vfbuf.h"
@@ -18,6 +20,33 @@ static bool cdev_device(const char *vfio, struct vf_bdf *b)
 
 	return !vf_path(p, sizeof(p), "/sys/class/vfio-dev/%s/device", vfio) &&
 	       vf_readlink(p, link, sizeof(link)) > 0 && !vf_bdf_from_syspath(link, b);
+}
+
+/* A live process's line (ctx->pid): is the file it maps the VFIO cdev the
+ * kernel made as NAME?  /proc/PID/map_files/START-END leads to the mapped
+ * file itself: it must be a character device whose number is sysfs'
+ * vfio-dev/NAME/dev.  That holds for the node in a container's own /dev
+ * too; a regular file placed or mounted at /dev/vfio/devices/vfioN fails
+ * it.  1 yes, 0 no, -1 cannot tell (no map_files access, no sysfs entry):
+ * the name decides then, as it does for a file's lines. */
+static int cdev_is_kernels(const struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
+			   const char *name)
+{
+	char p[PATH_MAX], num[32];
+	unsigned int maj, min;
+	struct stat st;
+
+	if (!ctx->pid ||
+	    vf_path(p, sizeof(p), "/proc/%d/map_files/%llx-%llx", (int)ctx->pid,
+		    (unsigned long long)m->start, (unsigned long long)m->end) ||
+	    stat(p, &st) != 0)
+		return -1;
+	if (!S_ISCHR(st.st_mode))
+		return 0;
+	if (vf_path(p, sizeof(p), "/sys/class/vfio-dev/%s/dev", name) || vf_read_file(p, num, sizeof(num)) <= 0 ||
+	    vf_parse_majmin(num, &maj, &min))
+		return -1;
+	return major(st.st_rdev) == maj && minor(st.st_rdev) == min;
 }
 
 /* The kernel names VFIO device cdevs vfio%d, or noiommu-vfio%d for a
@@ -96,8 +125,14 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 		}
 	} else if (m->path_len > sizeof(cdevs) - 1 && !memcmp(m->path, cdevs, sizeof(cdevs) - 1) &&
 		   (nl = cdev_name_len(m->path + sizeof(cdevs) - 1, m->path_len - (sizeof(cdevs) - 1)))) {
-		out->kind = "vfio-bar";
 		vf_strlcpy(out->vfio, sizeof(out->vfio), m->path + sizeof(cdevs) - 1, nl);
+		if (cdev_is_kernels(ctx, m, out->vfio) == 0) {
+			/* a file so named, not the device */
+			out->vfio[0] = '\0';
+			out->kind = "other";
+			return false;
+		}
+		out->kind = "vfio-bar";
 		out->has_bdf = cdev_device(out->vfio, &out->bdf);
 	} else {
 		out->kind = "other";

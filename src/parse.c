@@ -7,7 +7,9 @@
 #include "vfbuf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int vf_hexval(int c)
@@ -123,6 +125,23 @@ static size_t take_hex(const char *s, size_t len, uint64_t *out)
 		return 0;
 	*out = v;
 	return n;
+}
+
+int vf_parse_majmin(const char *s, unsigned int *maj, unsigned int *min)
+{
+	unsigned long a, b;
+	char *colon, *end;
+
+	errno = 0;
+	a = strtoul(s, &colon, 10);
+	if (errno || colon == s || *colon != ':' || a > UINT_MAX)
+		return -1;
+	b = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || (*end && *end != '\n') || b > UINT_MAX)
+		return -1;
+	*maj = (unsigned int)a;
+	*min = (unsigned int)b;
+	return 0;
 }
 
 int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out)

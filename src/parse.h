@@ -44,6 +44,9 @@ struct vf_maps_line {
 	size_t path_len;
 	bool deleted;
 };
+/* A device number as sysfs and mountinfo print it: "MAJ:MIN", then
+ * nothing or a newline.  0, or -1 (*maj and *min untouched). */
+int vf_parse_majmin(const char *s, unsigned int *maj, unsigned int *min);
 /* Returns 0, or -1 if the text is not a maps line. */
 int vf_parse_maps_line(const char *line, size_t len, struct vf_maps_line *out);
 

@@ -425,31 +425,13 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
-/* "MAJ:MIN" (then nothing, or a newline).  0 or -1. */
-static int parse_majmin(const char *s, unsigned int *maj, unsigned int *min)
-{
-	unsigned long a, b;
-	char *colon, *end;
-
-	errno = 0;
-	a = strtoul(s, &colon, 10);
-	if (errno || colon == s || *colon != ':' || a > UINT_MAX)
-		return -1;
-	b = strtoul(colon + 1, &end, 10);
-	if (errno || end == colon + 1 || (*end && *end != '\n') || b > UINT_MAX)
-		return -1;
-	*maj = (unsigned int)a;
-	*min = (unsigned int)b;
-	return 0;
-}
-
 static void add_blk(struct in_use *u, const char *name, const char *devfile)
 {
 	char buf[32];
 	unsigned int maj, min;
 
 	if (u->nblk >= IN_USE_BLK || vf_read_file(devfile, buf, sizeof(buf)) <= 0 ||
-	    parse_majmin(buf, &maj, &min))
+	    vf_parse_majmin(buf, &maj, &min))
 		return;
 	u->blk[u->nblk].maj = maj;
 	u->blk[u->nblk].min = min;
@@ -554,7 +536,7 @@ static void mounted(struct in_use *u)
 		if (!b || (size_t)(b - a) >= sizeof(text))
 			continue;
 		vf_strlcpy(text, sizeof(text), a, (size_t)(b - a));
-		if (parse_majmin(text, &maj, &min))
+		if (vf_parse_majmin(text, &maj, &min))
 			continue;
 		/* the mount point: the fifth field */
 		a = memchr(b + 1, ' ', len - (size_t)(b + 1 - line));

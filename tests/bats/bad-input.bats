@@ -522,6 +522,38 @@ vfbuf: peek: $ROOT/root/dev/vfio/vfio: not a VFIO container (VFIO_GET_API_VERSIO
 	jq_ok '.mappings == [{"kind":"vfio-bar","device":"0000:00:03.0","vfio":"noiommu-vfio0","bar":1}]'
 }
 
+@test "a process's cdev mapping is decoded only if the mapped file is that cdev: a regular file so named is not (map_files)" {
+	copy_root
+	local range=7f0000100000-7f0000101000
+	echo "$range rw-s 10000000000 00:05 148                     /dev/vfio/devices/vfio0" >> "$ROOT/root/proc/300/maps"
+	mkdir -p "$ROOT/root/proc/300/map_files"
+	# the cdev's number, where the kernel's sysfs has it
+	echo 511:0 > "$ROOT/root/sys/class/vfio-dev/vfio0/dev"
+	# the kernel's link leads to a regular file: an impostor, not decoded
+	echo impostor > "$ROOT/root/proc/300/map_files/$range"
+	run vr -J maps-decode 300 -o KIND,VFIO,NAME
+	assert_success
+	jq_ok '[.mappings[] | select(.name == "/dev/vfio/devices/vfio0")] == []'
+	# a character device with the number sysfs gives vfio0 (511:0): decoded
+	if [ "$(id -u)" = 0 ]; then
+		rm "$ROOT/root/proc/300/map_files/$range"
+		mknod "$ROOT/root/proc/300/map_files/$range" c 511 0
+		run vr -J maps-decode 300 -o KIND,DEVICE,VFIO,NAME
+		assert_success
+		jq_ok '[.mappings[] | select(.name == "/dev/vfio/devices/vfio0")] == [{"kind":"vfio-bar","device":"0000:00:03.0","vfio":"vfio0","name":"/dev/vfio/devices/vfio0"}]'
+		# another device number: not that cdev
+		rm "$ROOT/root/proc/300/map_files/$range"
+		mknod "$ROOT/root/proc/300/map_files/$range" c 511 1
+		run vr -J maps-decode 300 -o KIND,NAME
+		jq_ok '[.mappings[] | select(.name == "/dev/vfio/devices/vfio0")] == []'
+	fi
+	# no map_files entry (no access to it): the name decides, as for a file's lines
+	rm -r "$ROOT/root/proc/300/map_files"
+	run vr -J maps-decode 300 -o KIND,VFIO
+	assert_success
+	jq_ok '[.mappings[] | select(.vfio == "vfio0")] == [{"kind":"vfio-bar","vfio":"vfio0"}]'
+}
+
 @test "--sysroot: a path too long is a usage error, and nothing outside the sysroot is read (no host pci.ids)" {
 	run first "$VFBUF" --sysroot "/$(printf 'x%.0s' $(seq 3000))" list -a
 	assert_output "rc=2 vfbuf: --sysroot: a path of 3001 bytes, longer than 2048"

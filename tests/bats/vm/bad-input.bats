@@ -195,6 +195,28 @@ hint: the access is at --offset + OFFSET, a multiple of --width"
 	assert_line --index 6 "rc=1"
 }
 
+@test "a program file named like a VFIO cdev is not decoded as one on the real kernel (map_files: not a character device)" {
+	command -v unshare > /dev/null || skip "no unshare in this guest"
+	# in a mount namespace of its own, a tmpfs over /dev/vfio holds a copy of
+	# bash as devices/vfio7; bash maps its own file: the maps lines read
+	# /dev/vfio/devices/vfio7 at offset 0 (BAR 0, by the name alone)
+	run unshare -m bash -c '
+		mount -t tmpfs t /dev/vfio; mkdir /dev/vfio/devices
+		cp "$(readlink -f "$BASH")" /dev/vfio/devices/vfio7
+		# it blocks in bash itself (opening a FIFO): no child holds the output
+		mkfifo /dev/vfio/wait
+		/dev/vfio/devices/vfio7 -c "read -r _ < /dev/vfio/wait" > /dev/null 2>&1 & p=$!
+		for _ in $(seq 50); do grep -q /dev/vfio/devices/vfio7 /proc/$p/maps && break; sleep 0.1; done
+		echo "lines: $(grep -c /dev/vfio/devices/vfio7 /proc/$p/maps)"
+		vfbuf -q maps-decode -r -n -o KIND,NAME $p; echo "rc=$?"
+		kill $p; wait $p || :'
+	assert_success
+	assert_line --index 0 --regexp '^lines: [1-9][0-9]*$'
+	# nothing decoded (by the name alone each line would be vfio-bar BAR 0)
+	assert_line --index 1 "rc=0"
+	assert_equal "${#lines[@]}" 2
+}
+
 # A fake primary (vfbuf-fault serve) on $BATS_TEST_TMPDIR/fake, one client.
 fake_primary() {
 	vfbuf-fault serve "$BATS_TEST_TMPDIR/fake" "$1" > /dev/null &
