@@ -7,7 +7,7 @@
  * Properties: start <= end, perms from the allowed set, the path inside
  * the line; a parsed line printed back in the kernel's format parses to the
  * same fields; the decoded name lies inside the line and the VFIO device
- * name is "vfio" and digits; a line vf_maps_line_plain() lets maps-decode
+ * name is "vfio" and digits (a cdev's may start "noiommu-"); a line vf_maps_line_plain() lets maps-decode
  * skip unparsed parses and does not decode; vf_maps_line_scan() says plain
  * exactly when it does, and otherwise reads the parser's fields or fails
  * where it fails.
@@ -96,10 +96,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(fuzz_inside(data, size, d.name, d.name_len));
 	FUZZ_CHECK(strnlen(d.vfio, sizeof(d.vfio)) < sizeof(d.vfio));
 	if (*d.vfio) {
-		/* a VFIO device name is the kernel's "vfio%d", nothing else */
-		FUZZ_CHECK(!strncmp(d.vfio, "vfio", 4) && d.vfio[4]);
-		for (i = 4; d.vfio[i]; i++)
-			FUZZ_CHECK(d.vfio[i] >= '0' && d.vfio[i] <= '9');
+		/* a VFIO device name is the kernel's "vfio%d" (a cdev's may be
+		 * "noiommu-vfio%d"), nothing else */
+		const char *v = d.vfio;
+
+		if (!strncmp(v, "noiommu-", 8))
+			v += 8;
+		FUZZ_CHECK(!strncmp(v, "vfio", 4) && v[4]);
+		for (i = 4; v[i]; i++)
+			FUZZ_CHECK(v[i] >= '0' && v[i] <= '9');
 	}
 	if (d.has_bdf)
 		FUZZ_CHECK(d.bdf.dev <= 0x1f && d.bdf.fn <= 7 && d.bdf.bus <= 0xff);
