@@ -49,38 +49,12 @@ static int cdev_is_kernels(const struct vf_decode_ctx *ctx, const struct vf_maps
 	return major(st.st_rdev) == maj && minor(st.st_rdev) == min;
 }
 
-/* The kernel names VFIO device cdevs vfio%d, or noiommu-vfio%d for a
- * device without an IOMMU: anything else in /dev/vfio/devices/ is some
- * other file (and no sysfs name). */
-static bool all_digits(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-/* len if s[0..len) is a cdev's name (vfioN or noiommu-vfioN, N at most
- * 11 digits), else 0 */
-static size_t cdev_name_len(const char *s, size_t len)
-{
-	size_t pre = len > 12 && memcmp(s, "noiommu-", 8) == 0 ? 8 : 0;
-
-	if (len - pre <= 4 || len - pre >= 4 + 12 || memcmp(s + pre, "vfio", 4) != 0 ||
-	    !all_digits(s + pre + 4, len - pre - 4))
-		return 0;
-	return len;
-}
-
 bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 		       struct vf_decoded *out)
 {
 	static const char anon[] = "anon_inode:[vfio-device]";
 	static const char cdevs[] = "/dev/vfio/devices/";
 	struct vf_name_ref ref;
-	size_t nl;
 
 	memset(out, 0, sizeof(*out));
 	out->name = m->path;
@@ -124,8 +98,9 @@ bool vf_decode_mapping(struct vf_decode_ctx *ctx, const struct vf_maps_line *m,
 			out->has_bdf = true;
 		}
 	} else if (m->path_len > sizeof(cdevs) - 1 && !memcmp(m->path, cdevs, sizeof(cdevs) - 1) &&
-		   (nl = cdev_name_len(m->path + sizeof(cdevs) - 1, m->path_len - (sizeof(cdevs) - 1)))) {
-		vf_strlcpy(out->vfio, sizeof(out->vfio), m->path + sizeof(cdevs) - 1, nl);
+		   vf_vfio_cdev_name(m->path + sizeof(cdevs) - 1, m->path_len - (sizeof(cdevs) - 1))) {
+		vf_strlcpy(out->vfio, sizeof(out->vfio), m->path + sizeof(cdevs) - 1,
+			   m->path_len - (sizeof(cdevs) - 1));
 		if (cdev_is_kernels(ctx, m, out->vfio) == 0) {
 			/* a file so named, not the device */
 			out->vfio[0] = '\0';

@@ -127,6 +127,19 @@ static size_t take_hex(const char *s, size_t len, uint64_t *out)
 	return n;
 }
 
+bool vf_vfio_cdev_name(const char *s, size_t len)
+{
+	uint64_t n;
+
+	if (len > 8 && memcmp(s, "noiommu-", 8) == 0) {
+		s += 8;
+		len -= 8;
+	}
+	/* at most 11 digits, as before: they always fit 64 bits */
+	return len > 4 && len < 4 + 12 && memcmp(s, "vfio", 4) == 0 &&
+	       vf_digits_u64(s + 4, len - 4, 10, &n) == (int)(len - 4);
+}
+
 int vf_parse_majmin(const char *s, unsigned int *maj, unsigned int *min)
 {
 	unsigned long a, b;

@@ -44,6 +44,10 @@ struct vf_maps_line {
 	size_t path_len;
 	bool deleted;
 };
+/* s[0..len) is a name the kernel gives a VFIO device cdev: vfioN, or
+ * noiommu-vfioN for a device without an IOMMU (N: 1 to 11 digits).  Its
+ * node is /dev/vfio/devices/NAME, its sysfs entries vfio-dev/NAME. */
+bool vf_vfio_cdev_name(const char *s, size_t len);
 /* A device number as sysfs and mountinfo print it: "MAJ:MIN", then
  * nothing or a newline.  0, or -1 (*maj and *min untouched). */
 int vf_parse_majmin(const char *s, unsigned int *maj, unsigned int *min);

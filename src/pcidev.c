@@ -191,7 +191,7 @@ static void cdev_of(struct vf_pcidev *d)
 	/* "vfioN"; a no-IOMMU device's is "noiommu-vfioN" (vfio_main.c's
 	 * vfio_device_set_noiommu_and_name(), kernels with IOMMUFD_NOIOMMU) */
 	while ((de = readdir(dir)))
-		if (!strncmp(de->d_name, "vfio", 4) || !strncmp(de->d_name, "noiommu-vfio", 12)) {
+		if (vf_vfio_cdev_name(de->d_name, strlen(de->d_name))) {
 			vf_strlcpy(d->cdev, sizeof(d->cdev), de->d_name, strlen(de->d_name));
 			break;
 		}
